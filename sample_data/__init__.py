@@ -1,0 +1,8 @@
+"""Bundled sample sales material of a fictional vendor, for `kundensprache demo` and tests."""
+
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).resolve().parent
+SAMPLE_CONFIG = SAMPLE_DIR / "kundensprache.toml"
+# The report month the sample's Search Console export covers.
+SAMPLE_MONTH = "2026-10"

@@ -1,0 +1,5 @@
+"""The SQLite store (SQLAlchemy): documents, ingest results, caches, cluster snapshots."""
+
+from store.db import Store
+
+__all__ = ["Store"]
