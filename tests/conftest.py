@@ -9,7 +9,7 @@ import pytest
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="kundensprache-prefect-"))
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ["PREFECT_API_URL"] = ""
+os.environ.pop("PREFECT_API_URL", None)  # use a temporary local server
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
