@@ -149,6 +149,10 @@ class UploadConfig:
     users: dict[str, str] = field(default_factory=dict)
     # Secret for session cookies; from the environment in production.
     session_secret: str = ""
+    # Mark the session cookie `Secure`: set true when the page is served over HTTPS.
+    cookie_secure: bool = False
+    # How long a sign-in lasts, in hours.
+    session_hours: float = 12.0
 
 
 @dataclass

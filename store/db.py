@@ -184,8 +184,12 @@ class Store:
             conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["path", "sha256"],
-                    set_={"status": result.status, "reason": result.reason,
-                          "source": result.source, "doc_ids": stmt.excluded.doc_ids},
+                    set_={
+                        "status": result.status,
+                        "reason": result.reason,
+                        "source": result.source,
+                        "doc_ids": stmt.excluded.doc_ids,
+                    },
                 )
             )
         return new
@@ -257,9 +261,7 @@ class Store:
                 conn.execute(sqlite_insert(embeddings).on_conflict_do_nothing(), rows[i : i + 500])
 
     # --------------------------------------------------------- Search Console
-    def get_gsc_rows(
-        self, prop: str, start: str, end: str, request_key: str
-    ) -> list[dict] | None:
+    def get_gsc_rows(self, prop: str, start: str, end: str, request_key: str) -> list[dict] | None:
         with self.engine.connect() as conn:
             raw = conn.execute(
                 select(gsc_responses.c.rows).where(
@@ -296,9 +298,7 @@ class Store:
         """The snapshot of the latest month before ``month`` (empty if none)."""
         with self.engine.connect() as conn:
             prev = conn.execute(
-                select(func.max(cluster_snapshots.c.month)).where(
-                    cluster_snapshots.c.month < month
-                )
+                select(func.max(cluster_snapshots.c.month)).where(cluster_snapshots.c.month < month)
             ).scalar()
             if prev is None:
                 return []

@@ -1,0 +1,283 @@
+"""The ``kundensprache`` command line.
+
+Heavy imports (Prefect, torch, spaCy) happen inside the commands, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from pathlib import Path
+
+SUBCOMMANDS_HELP = """\
+commands:
+  demo            the monthly flow on the bundled sample data, offline
+  run             the monthly flow on your folders
+  ingest          read files into the store now (and print what happened to each)
+  cluster         cluster any keyword list / short texts in a CSV
+  upload-server   the upload page for sales
+  serve           run the monthly deployment (cron schedule) until stopped
+  auth            sign in to Search Console once (OAuth) and store the token
+  hash-password   make a password hash for the [upload] users table
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from kundensprache.config import ConfigError
+
+    try:
+        return args.func(args) or 0
+    except ConfigError as exc:
+        print(f"kundensprache: config error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kundensprache: interrupted; no partial output was written", file=sys.stderr)
+        return 130
+    except UserFacingError as exc:
+        print(f"kundensprache: {exc}", file=sys.stderr)
+        return 1
+
+
+class UserFacingError(RuntimeError):
+    """An error whose message is the whole story for the user (no traceback)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kundensprache",
+        description="Customer vocabulary from sales material, as SEO keyword candidates.",
+        epilog=SUBCOMMANDS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the monthly flow on the bundled sample data")
+    p.add_argument("--outputs", default="demo-output", help="folder for the demo outputs")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="run the monthly flow")
+    p.add_argument("--month", help="report month YYYY-MM (default: the last complete month)")
+    p.add_argument("--inputs", help="inbox folder (calls/, crm/, emails/, search_console/)")
+    p.add_argument("--outputs", help="output folder (one subfolder per month, plus latest/)")
+    p.add_argument("--config", help="kundensprache.toml (default: ./kundensprache.toml if present)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("ingest", help="ingest files or folders now")
+    p.add_argument("paths", nargs="+", help="files or folders")
+    p.add_argument(
+        "--source",
+        choices=["call", "crm", "email"],
+        help="source type (default: from the folder: calls/, crm/, emails/)",
+    )
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("cluster", help="cluster a CSV of keywords or short texts")
+    p.add_argument("file", help="CSV file")
+    p.add_argument("--text-column", help="column with the texts (default: guessed)")
+    p.add_argument("--output", help="output CSV (default: FILE.clustered.csv)")
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_cluster)
+
+    p = sub.add_parser("upload-server", help="the upload page for sales")
+    p.add_argument("--host", help="interface to listen on (default from config: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default from config: 8765)")
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_upload_server)
+
+    p = sub.add_parser("serve", help="serve the monthly deployment on its cron schedule")
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("auth", help="OAuth sign-in to Search Console; stores the token file")
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_auth)
+
+    p = sub.add_parser("hash-password", help="hash a password for [upload] users")
+    p.add_argument("--password", help="the password (default: asked for, not echoed)")
+    p.set_defaults(func=cmd_hash_password)
+    return parser
+
+
+# ------------------------------------------------------------------------------ commands
+def cmd_demo(args) -> int:
+    from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+
+    outputs = Path(args.outputs).resolve()
+    os.environ.setdefault("PREFECT_HOME", str(outputs / ".prefect"))
+    from flows.monthly import monthly_keywords
+
+    print(f"Demo: the monthly flow for {SAMPLE_MONTH} on the sample data in {SAMPLE_DIR}")
+    folder = monthly_keywords(
+        month=SAMPLE_MONTH,
+        inputs=str(SAMPLE_DIR),
+        outputs=str(outputs),
+        config_file=str(SAMPLE_CONFIG),
+        work=str(outputs / ".work"),
+    )
+    print_summary(Path(folder))
+    return 0
+
+
+def cmd_run(args) -> int:
+    from flows.monthly import monthly_keywords
+
+    folder = monthly_keywords(
+        month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
+    )
+    print_summary(Path(folder))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    import ingest
+    from kundensprache.config import load_config
+    from kundensprache.pipeline import ingest_report_rows
+    from store import Store
+
+    config = load_config(args.config)
+    pairs = []
+    for raw in args.paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UserFacingError(f"{path}: no such file or folder")
+        if path.is_dir() and args.source is None:
+            found = ingest.discover(path)
+            if not found:
+                found = [(p, s) for p, s in ingest.discover(path.parent) if path in p.parents]
+            pairs.extend(found)
+        elif path.is_dir():
+            pairs.extend(
+                (p, args.source)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
+            )
+        else:
+            source = args.source or _source_from_folder(path)
+            if source is None:
+                raise UserFacingError(
+                    f"{path}: cannot tell the source type from its folder; add --source call|crm|email"
+                )
+            pairs.append((path, source))
+    store = Store(config.store_path)
+    try:
+        results = ingest.ingest_paths(pairs, store, config, inbox=config.paths.inputs)
+        rows = ingest_report_rows(results, store)
+    finally:
+        store.close()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["file", "source", "status", "documents", "reason"])
+    for r in rows:
+        writer.writerow([r["file"], r["source"], r["status"], r["documents"], r["reason"]])
+    return 1 if any(r["status"] == "rejected" for r in rows) else 0
+
+
+def _source_from_folder(path: Path) -> str | None:
+    names = {"calls": "call", "call": "call", "crm": "crm", "emails": "email", "email": "email"}
+    for part in reversed(path.resolve().parent.parts):
+        if part.lower() in names:
+            return names[part.lower()]
+    return None
+
+
+def cmd_cluster(args) -> int:
+    from clustering import cluster_csv
+    from kundensprache.config import load_config
+    from store import Store
+
+    config = load_config(args.config)
+    store = Store(config.store_path)
+    try:
+        out = cluster_csv(
+            Path(args.file),
+            args.text_column,
+            Path(args.output) if args.output else None,
+            config,
+            cache=store,
+        )
+    except (ValueError, OSError) as exc:
+        raise UserFacingError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Wrote {out}")
+    return 0
+
+
+def cmd_upload_server(args) -> int:
+    from kundensprache.config import load_config
+    from upload_app import serve
+
+    config = load_config(args.config)
+    serve(config, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from flows.deploy import serve_monthly
+    from kundensprache.config import load_config
+
+    serve_monthly(load_config(args.config), config_file=args.config)
+    return 0
+
+
+def cmd_auth(args) -> int:
+    from kundensprache.config import load_config
+    from search_console.client import SearchConsoleError, oauth_login
+
+    try:
+        path = oauth_login(load_config(args.config).search_console)
+    except SearchConsoleError as exc:
+        raise UserFacingError(str(exc)) from exc
+    print(f"Signed in; token stored in {path}")
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    from upload_app import hash_password
+
+    password = args.password or getpass.getpass("Password: ")
+    if not password:
+        raise UserFacingError("empty password")
+    print(hash_password(password))
+    return 0
+
+
+def print_summary(folder: Path) -> None:
+    """What the run wrote and the top candidates, for a human at a terminal."""
+    cands = folder / "keyword_candidates.csv"
+    with open(cands, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    topics = {r["cluster_id"] for r in rows}
+    print()
+    print(f"{len(rows)} keyword candidates in {len(topics)} topics -> {folder}")
+    for name in (
+        "keyword_candidates.csv",
+        "clusters.csv",
+        "unmatched_queries.csv",
+        "ingest_report.csv",
+        "report.html",
+    ):
+        print(f"  {folder / name}")
+    print()
+    print(f"{'score':>5}  {'opportunity':<17} {'keyword':<40} topic")
+    for r in rows[:10]:
+        print(
+            f"{r['score']:>5}  {r['opportunity']:<17} {r['keyword'][:40]:<40} {r['cluster_label']}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""The monthly run as plain functions, one per stage.
+
+``flows/monthly.py`` wraps each of these in a Prefect task; tests and other tools can call
+them directly. Nothing here knows about Prefect: progress goes to a ``log`` callable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kundensprache.config import Config
+from kundensprache.models import FileResult, QueryRow, Term
+from kundensprache.months import month_bounds, window
+from matching.candidates import (
+    CANDIDATE_COLUMNS,
+    CLUSTER_COLUMNS,
+    INGEST_COLUMNS,
+    UNMATCHED_COLUMNS,
+    Candidate,
+    build_candidates,
+    cluster_rows,
+    unmatched_rows,
+)
+from matching.match import QueryStats, aggregate_queries, match_terms, unmatched_queries
+from matching.score import fit_ctr_curve
+from reports.html import render_report
+from reports.writer import csv_text, write_month
+from store import Store
+
+Log = Callable[[str], None]
+_log = logging.getLogger("kundensprache")
+
+
+def _default_log(message: str) -> None:
+    _log.info(message)
+
+
+# ------------------------------------------------------------------------------ ingest
+def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[FileResult]:
+    """Read every file in the inbox (incrementally) into the store; one result per file."""
+    import ingest
+
+    inbox = config.paths.inputs
+    paths = ingest.discover(inbox)
+    log(f"Ingest: {len(paths)} files in {inbox}")
+    step = max(1, len(paths) // 10)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done == total or done % step == 0:
+            log(f"Ingest: {done}/{total} files")
+
+    results = ingest.ingest_paths(paths, store, config, inbox=inbox, progress=progress)
+    counts = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
+    log(
+        f"Ingest: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
+        f"{counts['rejected']} rejected; store holds {store.document_count()} documents"
+    )
+    for r in results:
+        if r.status == "rejected":
+            log(f"Rejected {r.file}: {r.reason}")
+    return results
+
+
+def ingest_report_rows(results: Sequence[FileResult], store: Store) -> list[dict[str, str]]:
+    """Rows of ingest_report.csv. Document counts come from the store, so a file skipped as
+    unchanged on a re-run reports the same count as when it was first read."""
+    rows = []
+    for r in results:
+        count = len(r.documents) or len(store.file_doc_ids(r.file, r.sha256))
+        rows.append(
+            {
+                "file": r.file,
+                "source": r.source,
+                "status": r.status,
+                "documents": str(count if r.status == "accepted" else 0),
+                "reason": r.reason,
+            }
+        )
+    return rows
+
+
+# -------------------------------------------------------------------------- vocabulary
+@dataclass
+class Vocabulary:
+    terms: list[Term]
+    doc_accounts: dict[str, str]  # doc_id -> account (or the doc_id itself when unknown)
+    documents: int
+
+
+def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
+    """Customer vocabulary over the rolling window ending with the report month."""
+    from extractors.vocabulary import build_vocabulary
+
+    since, until = window(month, config.vocabulary.window_months)
+    docs = list(store.iter_documents(since=since, until=until))
+    log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
+    website = list(read_website(config.paths.inputs / "website"))
+    terms = build_vocabulary(docs, config=config, report_month=month, website_texts=website)
+    log(f"Vocabulary: {len(terms)} candidate phrases")
+    doc_accounts = {d.doc_id: (d.account or d.doc_id) for d in docs}
+    return Vocabulary(terms, doc_accounts, len(docs))
+
+
+def read_website(folder: Path) -> list[tuple[str, str]]:
+    """The company's own website copy (optional): (text, language) per .txt/.md/.html file."""
+    if not folder.is_dir():
+        return []
+    from bs4 import BeautifulSoup
+
+    from ingest import detect_language
+
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in (".txt", ".md", ".html", ".htm"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            text = BeautifulSoup(text, "html.parser").get_text(" ")
+        out.append((text, detect_language(text)))
+    return out
+
+
+# ---------------------------------------------------------------------- Search Console
+@dataclass
+class SearchData:
+    rows: list[QueryRow]
+    origin: str  # "api:<property>", "export:<files>" or "none"
+    problems: list[str]
+
+    @property
+    def queries(self) -> list[QueryStats]:
+        """One entry per query over all its pages."""
+        return aggregate_queries(self.rows)
+
+
+def run_search_console(
+    config: Config, store: Store, month: str, log: Log = _default_log
+) -> SearchData:
+    """The report month's queries: from the API when a property is configured, else the
+    UI exports in ``inputs/search_console/``."""
+    from search_console.export import find_exports, read_month_exports
+    from store.db import query_rows_from_api
+
+    sc = config.search_console
+    if sc.property:
+        from search_console.client import fetch_month
+
+        api_rows = fetch_month(sc, month, store)
+        log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
+        return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [])
+    folder = config.paths.inputs / "search_console"
+    rows, problems = read_month_exports(folder, month)
+    for p in problems:
+        log(f"Search Console export skipped: {p}")
+    files = [e.path.name for e in find_exports(folder, month)]
+    if not files:
+        log(
+            "Search Console: no property configured and no export in "
+            f"{folder}; every candidate will be a gap"
+        )
+        return SearchData([], "none", problems)
+    log(f"Search Console: {len(rows)} rows from {', '.join(files)}")
+    return SearchData(rows, "export:" + ",".join(files), problems)
+
+
+# ------------------------------------------------------------------------ topics + match
+@dataclass
+class Topics:
+    assignments: list[str]  # cluster id per term
+    labels: dict[str, str]
+    query_topics: dict[str, str | None]  # query -> cluster id
+    term_vectors: np.ndarray
+    query_vectors: np.ndarray
+
+
+def run_topics(
+    config: Config,
+    store: Store,
+    month: str,
+    terms: Sequence[Term],
+    queries: Sequence[QueryStats],
+    log: Log = _default_log,
+) -> Topics:
+    """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
+    from clustering import assign_to_topics, embed_and_cluster, embed_texts
+
+    def progress(done: int, total: int) -> None:
+        log(f"Embedding: {done}/{total}")
+
+    texts = [t.keyword for t in terms]
+    clustering, encoders = embed_and_cluster(
+        texts,
+        [t.language for t in terms],
+        config=config,
+        cache=store,
+        weights=[float(t.mentions) for t in terms],
+        previous=store.load_clusters_before(month),
+        taken_ids=store.all_cluster_ids(),
+        progress=progress,
+    )
+    store.save_clusters(month, clustering.snapshot(texts))
+    labels = {t.cluster_id: t.label for t in clustering.topics}
+    encoder = matching_encoder(encoders)
+    term_vectors = embed_texts(texts, encoder, cache=store)
+    query_vectors = embed_texts([q.query for q in queries], encoder, cache=store)
+    query_ids = assign_to_topics(query_vectors, clustering) if len(queries) else []
+    log(f"Topics: {len(clustering.topics)} for {len(texts)} phrases")
+    return Topics(
+        list(clustering.assignments),
+        labels,
+        {q.query: cid for q, cid in zip(queries, query_ids, strict=True)},
+        term_vectors,
+        query_vectors,
+    )
+
+
+def matching_encoder(encoders: dict):
+    """One embedding space for phrase <-> query similarity: the German one if configured
+    (German first), else any, in a stable order."""
+    if "de" in encoders:
+        return encoders["de"]
+    return encoders[sorted(encoders)[0]]
+
+
+def run_match(
+    config: Config,
+    month: str,
+    terms: Sequence[Term],
+    queries: Sequence[QueryStats],
+    topics: Topics,
+) -> tuple[list[Candidate], list[QueryStats]]:
+    from extractors.phrases import content_lemmas, phrase_key
+
+    matches = match_terms(
+        terms,
+        queries,
+        key_fn=phrase_key,
+        lemmas_fn=content_lemmas,
+        term_vectors=topics.term_vectors,
+        query_vectors=topics.query_vectors,
+        semantic_threshold=config.matching.semantic_threshold,
+    )
+    curve = fit_ctr_curve(queries)
+    candidates = build_candidates(
+        terms,
+        matches,
+        topics.assignments,
+        topics.labels,
+        month=month,
+        curve=curve,
+        opportunity=config.opportunity,
+        all_queries=queries,
+    )
+    return candidates, unmatched_queries(queries, matches)
+
+
+# ----------------------------------------------------------------------------- outputs
+def render_outputs(
+    month: str,
+    candidates: Sequence[Candidate],
+    unmatched: Sequence[QueryStats],
+    queries: Sequence[QueryStats],
+    topics: Topics,
+    vocabulary: Vocabulary,
+    ingest_rows: Sequence[dict[str, str]],
+) -> dict[str, str]:
+    """File name -> content for the month's output folder."""
+    cand_rows = [c.row() for c in candidates]
+    clusters = cluster_rows(
+        candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
+    )
+    unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
+    return {
+        "keyword_candidates.csv": csv_text(CANDIDATE_COLUMNS, cand_rows),
+        "clusters.csv": csv_text(CLUSTER_COLUMNS, clusters),
+        "unmatched_queries.csv": csv_text(UNMATCHED_COLUMNS, unmatched_list),
+        "ingest_report.csv": csv_text(INGEST_COLUMNS, ingest_rows),
+        "report.html": render_report(month, cand_rows, clusters, unmatched_list, ingest_rows),
+    }
+
+
+def write_outputs(config: Config, month: str, files: dict[str, str]) -> Path:
+    return write_month(config.paths.outputs, month, files)
+
+
+def month_range_text(month: str) -> str:
+    start, end = month_bounds(month)
+    return f"{start.isoformat()}..{end.isoformat()}"

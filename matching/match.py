@@ -1,0 +1,176 @@
+"""Match customer phrases to Search Console queries.
+
+Both sides go through the same normalisation as the extractor (``extractors.phrase_key``:
+case, umlauts/``ae``, ``ß``/``ss``, hyphens, lemmas), so the customer's "CRM-Tools" meets the
+query "crm tool". Match types, strongest first:
+
+- ``exact``: same normalised key;
+- ``variant``: same content lemmas in another order or inflection
+  ("Angebote als PDF verschicken" / "angebot pdf verschicken");
+- ``semantic``: embedding cosine similarity at or above a threshold; the query is shown in
+  the output so a human can judge it.
+
+A phrase that matches several queries aggregates them (clicks and impressions summed, position
+weighted by impressions); the best query and the page with most impressions are reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kundensprache.models import QueryRow, Term
+
+MATCH_RANK = {"exact": 0, "variant": 1, "semantic": 2, "none": 3}
+MAX_SEMANTIC_MATCHES = 3
+
+
+@dataclass
+class QueryStats:
+    """One Search Console query over all its pages for the month."""
+
+    query: str
+    clicks: int
+    impressions: int
+    position: float  # impression-weighted average
+    top_page: str
+    pages: dict[str, int] = field(default_factory=dict)  # page -> impressions
+
+    @property
+    def ctr(self) -> float:
+        return self.clicks / self.impressions if self.impressions else 0.0
+
+
+@dataclass
+class Match:
+    """What one candidate matched; ``queries`` empty means no match."""
+
+    match_type: str
+    queries: list[QueryStats]
+    similarity: float = 1.0
+
+    @property
+    def best(self) -> QueryStats | None:
+        return self.queries[0] if self.queries else None
+
+    @property
+    def impressions(self) -> int:
+        return sum(q.impressions for q in self.queries)
+
+    @property
+    def clicks(self) -> int:
+        return sum(q.clicks for q in self.queries)
+
+    @property
+    def ctr(self) -> float:
+        return self.clicks / self.impressions if self.impressions else 0.0
+
+    @property
+    def position(self) -> float | None:
+        if not self.queries:
+            return None
+        if self.impressions == 0:
+            return min(q.position for q in self.queries)
+        return sum(q.position * q.impressions for q in self.queries) / self.impressions
+
+    @property
+    def top_page(self) -> str:
+        pages: dict[str, int] = defaultdict(int)
+        for q in self.queries:
+            for page, imp in q.pages.items():
+                pages[page] += imp
+        if not pages:
+            return ""
+        return min(pages, key=lambda p: (-pages[p], p))
+
+
+NO_MATCH = Match("none", [], 0.0)
+
+
+def aggregate_queries(rows: Sequence[QueryRow]) -> list[QueryStats]:
+    """Query + page rows -> one entry per query (case-insensitive), sorted by query."""
+    groups: dict[str, list[QueryRow]] = defaultdict(list)
+    for row in rows:
+        q = " ".join(row.query.split()).casefold()
+        if q:
+            groups[q].append(row)
+    out = []
+    for q, items in sorted(groups.items()):
+        impressions = sum(r.impressions for r in items)
+        clicks = sum(r.clicks for r in items)
+        if impressions:
+            position = sum(r.position * r.impressions for r in items) / impressions
+        else:
+            position = min(r.position for r in items)
+        pages: dict[str, int] = defaultdict(int)
+        for r in items:
+            if r.page:
+                pages[r.page] += r.impressions
+        top_page = min(pages, key=lambda p: (-pages[p], p)) if pages else ""
+        out.append(QueryStats(q, clicks, impressions, position, top_page, dict(pages)))
+    return out
+
+
+def match_terms(
+    terms: Sequence[Term],
+    queries: Sequence[QueryStats],
+    *,
+    key_fn: Callable[[str, str], str],
+    lemmas_fn: Callable[[str, str], tuple[str, ...]],
+    term_vectors: np.ndarray | None = None,
+    query_vectors: np.ndarray | None = None,
+    semantic_threshold: float = 0.82,
+) -> list[Match]:
+    """One Match per term (same order). Vectors: L2-normalised rows, or None to skip semantic."""
+    languages = sorted({t.language for t in terms} | {"de", "en"})
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_lemmas: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for qi, q in enumerate(queries):
+        for lang in languages:
+            by_key[(lang, key_fn(q.query, lang))].append(qi)
+            lemmas = tuple(sorted(set(lemmas_fn(q.query, lang))))
+            if lemmas:
+                by_lemmas[(lang, lemmas)].append(qi)
+
+    sims = None
+    if term_vectors is not None and query_vectors is not None and len(queries) and len(terms):
+        sims = term_vectors @ query_vectors.T  # terms x queries: both sides are small per month
+
+    matches: list[Match] = []
+    for ti, term in enumerate(terms):
+        exact = set(by_key.get((term.language, term.key), []))
+        lemmas = tuple(sorted(set(lemmas_fn(term.keyword, term.language))))
+        variant = set(by_lemmas.get((term.language, lemmas), [])) - exact if lemmas else set()
+        if exact or variant:
+            ordered = sorted(exact, key=lambda i: _order(queries[i])) + sorted(
+                variant, key=lambda i: _order(queries[i])
+            )
+            kind = "exact" if exact else "variant"
+            matches.append(Match(kind, [queries[i] for i in ordered], 1.0))
+            continue
+        if sims is not None:
+            row = sims[ti]
+            hits = [int(i) for i in np.flatnonzero(row >= semantic_threshold)]
+            hits.sort(key=lambda i: (-float(row[i]), queries[i].query))
+            hits = hits[:MAX_SEMANTIC_MATCHES]
+            if hits:
+                matches.append(
+                    Match("semantic", [queries[i] for i in hits], round(float(row[hits[0]]), 4))
+                )
+                continue
+        matches.append(NO_MATCH)
+    return matches
+
+
+def _order(q: QueryStats) -> tuple:
+    return (-q.impressions, q.position, q.query)
+
+
+def unmatched_queries(queries: Sequence[QueryStats], matches: Sequence[Match]) -> list[QueryStats]:
+    """Queries with impressions that no customer phrase matched: marketing's own language."""
+    used = {q.query for m in matches for q in m.queries}
+    rest = [q for q in queries if q.query not in used and q.impressions > 0]
+    return sorted(rest, key=lambda q: (-q.impressions, q.query))
