@@ -80,8 +80,9 @@ class EmbeddingConfig:
     # Default encoder; "minilm" is the bundled all-MiniLM-L6-v2, "use-multilingual" the
     # bundled multilingual USE v3 port; anything else is a sentence-transformers name or path.
     model: str = "minilm"
-    # Per-language override, e.g. {de = "use-multilingual"}.
-    models: dict[str, str] = field(default_factory=dict)
+    # Per-language override. German defaults to multilingual USE: on German intent data it
+    # clusters measurably better than MiniLM (benchmarks/README.md, "Clustering").
+    models: dict[str, str] = field(default_factory=lambda: {"de": "use-multilingual"})
     batch_size: int = 64
 
 
@@ -204,6 +205,11 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         value = getattr(config.paths, name)
         if not value.is_absolute():
             setattr(config.paths, name, base / value)
+    sc = config.search_console
+    for name in ("credentials_file", "oauth_client_file", "oauth_token_file"):
+        value = getattr(sc, name)
+        if value and not Path(value).expanduser().is_absolute():
+            setattr(sc, name, str(base / value))
     return config
 
 

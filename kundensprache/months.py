@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
+# Search Console data younger than this is not final.
+FINAL_AFTER_DAYS = 3
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -28,8 +30,16 @@ def shift_month(month: str, delta: int) -> str:
 
 
 def last_complete_month(today: date | None = None) -> str:
+    """The latest month whose Search Console figures are final on ``today``.
+
+    Google keeps revising the last ~3 days, so on the 1st to 3rd of a month the month before
+    last is the latest complete one.
+    """
     today = today or date.today()
-    return shift_month(f"{today.year:04d}-{today.month:02d}", -1)
+    last_of_previous = today.replace(day=1) - timedelta(days=1)
+    if today < last_of_previous + timedelta(days=FINAL_AFTER_DAYS):
+        last_of_previous = last_of_previous.replace(day=1) - timedelta(days=1)
+    return f"{last_of_previous.year:04d}-{last_of_previous.month:02d}"
 
 
 def window(month: str, months: int) -> tuple[date, date]:

@@ -23,6 +23,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from kundensprache.config import SearchConsoleConfig
+from kundensprache.months import FINAL_AFTER_DAYS, last_complete_month
 from search_console.auth import SearchConsoleError, load_credentials, oauth_login
 from store.db import Store
 
@@ -42,7 +43,6 @@ __all__ = [
 ]
 
 # Search Console data younger than this is not final yet (Google keeps revising it).
-FINAL_AFTER_DAYS = 3
 MAX_ROW_LIMIT = 25_000
 HTTP_TIMEOUT_S = 120
 MAX_BACKOFF_S = 64.0
@@ -97,15 +97,6 @@ def report_range(month: str, today: date | None = None) -> tuple[date, date]:
             f"{final_from.isoformat()}, or choose an earlier month"
         )
     return first, last
-
-
-def last_complete_month(today: date | None = None) -> str:
-    """The latest month whose Search Console data is final on ``today``."""
-    today = today or date.today()
-    last_of_previous = today.replace(day=1) - timedelta(days=1)
-    if today < last_of_previous + timedelta(days=FINAL_AFTER_DAYS):
-        last_of_previous = last_of_previous.replace(day=1) - timedelta(days=1)
-    return f"{last_of_previous.year:04d}-{last_of_previous.month:02d}"
 
 
 # ------------------------------------------------------------------------------ service
