@@ -1,1 +1,11 @@
-"""upload_app"""
+"""The upload web app: sales hand over call notes, CRM exports and emails in the browser.
+
+``create_app`` builds the ASGI app, ``serve`` runs it with uvicorn, ``hash_password`` makes
+the entries of ``[upload] users``.
+"""
+
+from upload_app.app import create_app
+from upload_app.passwords import hash_password
+from upload_app.server import serve
+
+__all__ = ["create_app", "hash_password", "serve"]
