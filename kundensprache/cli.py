@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # The temporary Prefect server needs ~7 s on an idle 2-core machine; allow for a busy one.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -115,7 +117,9 @@ def cmd_demo(args) -> int:
     from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 
     outputs = Path(args.outputs).resolve()
-    os.environ.setdefault("PREFECT_HOME", str(outputs / ".prefect"))
+    if "PREFECT_HOME" not in os.environ:  # keep the demo's Prefect state out of the home folder
+        (outputs / ".prefect").mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(outputs / ".prefect")
     from flows.monthly import monthly_keywords
 
     print(f"Demo: the monthly flow for {SAMPLE_MONTH} on the sample data in {SAMPLE_DIR}")

@@ -53,6 +53,10 @@ class FileResult:
     reason: str = ""  # why rejected/duplicate, or notes such as "3 ragged rows skipped"
     sha256: str = ""
     documents: list[Document] = field(default_factory=list)
+    # Documents read from the file (incl. ones already stored from another file). Kept when
+    # ingest_paths drops ``documents`` after storing them, so results stay small and equal
+    # on a re-run.
+    document_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def read_website(folder: Path) -> list[tuple[str, str]]:
         return []
     from bs4 import BeautifulSoup
 
-    from ingest import detect_language
+    from ingest.language import detect_language
 
     out = []
     for path in sorted(folder.rglob("*")):
@@ -187,13 +187,15 @@ def run_topics(
     log: Log = _default_log,
 ) -> Topics:
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
-    from clustering import assign_to_topics, embed_and_cluster, embed_texts
+    from clustering import assign_texts, embed_and_cluster, embed_texts, load_encoder, model_for
+    from ingest.language import detect_language
 
     def progress(done: int, total: int) -> None:
-        log(f"Embedding: {done}/{total}")
+        if done == total or done % 512 == 0:
+            log(f"Embedding: {done}/{total}")
 
     texts = [t.keyword for t in terms]
-    clustering, encoders = embed_and_cluster(
+    clustering, _ = embed_and_cluster(
         texts,
         [t.language for t in terms],
         config=config,
@@ -202,29 +204,37 @@ def run_topics(
         previous=store.load_clusters_before(month),
         taken_ids=store.all_cluster_ids(),
         progress=progress,
+        log=log,
     )
     store.save_clusters(month, clustering.snapshot(texts))
     labels = {t.cluster_id: t.label for t in clustering.topics}
-    encoder = matching_encoder(encoders)
+    query_texts = [q.query for q in queries]
+    query_ids = assign_texts(
+        query_texts,
+        [query_language(q, detect_language) for q in query_texts],
+        clustering,
+        config=config,
+        cache=store,
+    )
+    # Semantic matching compares phrases and queries in one space: the German model's
+    # (German first), which is the multilingual one when configured so.
+    encoder = load_encoder(model_for("de", config))
     term_vectors = embed_texts(texts, encoder, cache=store)
-    query_vectors = embed_texts([q.query for q in queries], encoder, cache=store)
-    query_ids = assign_to_topics(query_vectors, clustering) if len(queries) else []
+    query_vectors = embed_texts(query_texts, encoder, cache=store)
     log(f"Topics: {len(clustering.topics)} for {len(texts)} phrases")
     return Topics(
         list(clustering.assignments),
         labels,
-        {q.query: cid for q, cid in zip(queries, query_ids, strict=True)},
+        dict(zip(query_texts, query_ids, strict=True)),
         term_vectors,
         query_vectors,
     )
 
 
-def matching_encoder(encoders: dict):
-    """One embedding space for phrase <-> query similarity: the German one if configured
-    (German first), else any, in a stable order."""
-    if "de" in encoders:
-        return encoders["de"]
-    return encoders[sorted(encoders)[0]]
+def query_language(query: str, detect: Callable[[str], str]) -> str:
+    """A search query is too short for reliable language detection: German unless clearly
+    English (German first: the site's audience)."""
+    return "en" if detect(query) == "en" else "de"
 
 
 def run_match(
