@@ -202,7 +202,7 @@ def run_topics(
         cache=store,
         weights=[float(t.mentions) for t in terms],
         previous=store.load_clusters_before(month),
-        taken_ids=store.all_cluster_ids(),
+        taken_ids=store.all_cluster_ids(except_month=month),
         progress=progress,
         log=log,
     )

@@ -317,10 +317,14 @@ class Store:
             for r in rows
         ]
 
-    def all_cluster_ids(self) -> set[str]:
-        """Every id ever given out, in any month: new topics must not reuse one."""
+    def all_cluster_ids(self, except_month: str | None = None) -> set[str]:
+        """Every id given out in any month (but ``except_month``): new topics must not reuse
+        one. Re-running a month leaves out its own earlier snapshot, so it gets the same ids."""
+        query = select(cluster_snapshots.c.cluster_id).distinct()
+        if except_month is not None:
+            query = query.where(cluster_snapshots.c.month != except_month)
         with self.engine.connect() as conn:
-            return set(conn.execute(select(cluster_snapshots.c.cluster_id).distinct()).scalars())
+            return set(conn.execute(query).scalars())
 
     def save_clusters(self, month: str, clusters: list[KnownCluster]) -> None:
         """Replace the month's snapshot (re-running a month overwrites, never duplicates)."""

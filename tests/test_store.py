@@ -1,0 +1,72 @@
+"""The SQLite store: idempotent inserts, caches, cluster snapshots."""
+
+from datetime import date
+
+import numpy as np
+
+from kundensprache.models import Document, FileResult, KnownCluster, Segment
+from store import Store
+
+
+def doc(doc_id, day):
+    return Document(doc_id, "call", "calls/a.txt", "ACME", day, "de", [Segment("customer", "x")])
+
+
+def test_saving_a_file_twice_adds_no_rows(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    result = FileResult(
+        "calls/a.txt", "call", "accepted", "", "abc", [doc("d1", date(2026, 10, 1))]
+    )
+    assert store.save_file_result(result) == 1
+    assert store.save_file_result(result) == 0
+    assert store.table_counts()["documents"] == 1
+    assert store.file_result("calls/a.txt", "abc").status == "accepted"
+    assert store.file_result("calls/a.txt", "other-hash") is None
+    assert store.file_doc_ids("calls/a.txt", "abc") == ["d1"]
+
+
+def test_documents_by_date_window(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    for i, day in enumerate([date(2025, 10, 31), date(2025, 11, 1), date(2026, 10, 31)]):
+        store.save_file_result(
+            FileResult(f"f{i}", "call", "accepted", "", str(i), [doc(f"d{i}", day)])
+        )
+    got = [
+        d.doc_id for d in store.iter_documents(since=date(2025, 11, 1), until=date(2026, 10, 31))
+    ]
+    assert got == ["d1", "d2"]
+
+
+def test_embedding_cache_round_trip(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    vec = np.arange(4, dtype=np.float32)
+    store.put_embeddings("minilm", {"CRM für Handwerker": vec})
+    store.put_embeddings("minilm", {"CRM für Handwerker": vec + 1})  # first write wins
+    got = store.get_embeddings("minilm", ["CRM für Handwerker", "missing"])
+    assert list(got) == ["CRM für Handwerker"]
+    assert np.array_equal(got["CRM für Handwerker"], vec)
+    assert store.get_embeddings("other-model", ["CRM für Handwerker"]) == {}
+
+
+def test_search_console_rows_cached_per_request(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    rows = [{"keys": ["crm", "https://x.de/"], "clicks": 1}]
+    assert store.get_gsc_rows("sc-domain:x.de", "2026-10-01", "2026-10-31", "k") is None
+    store.put_gsc_rows("sc-domain:x.de", "2026-10-01", "2026-10-31", "k", rows)
+    assert store.get_gsc_rows("sc-domain:x.de", "2026-10-01", "2026-10-31", "k") == rows
+    assert store.get_gsc_rows("sc-domain:x.de", "2026-10-01", "2026-10-31", "other") is None
+
+
+def test_cluster_snapshots_and_taken_ids(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    a = KnownCluster("C0001", "CRM", (1.0, 0.0), ("crm",))
+    b = KnownCluster("C0002", "DATEV", (0.0, 1.0), ("datev",))
+    store.save_clusters("2026-09", [a])
+    store.save_clusters("2026-10", [a, b])
+    store.save_clusters("2026-10", [a, b])  # re-run replaces, never duplicates
+    assert store.table_counts()["cluster_snapshots"] == 3
+    assert [c.cluster_id for c in store.load_clusters_before("2026-10")] == ["C0001"]
+    assert [c.cluster_id for c in store.load_clusters_before("2026-11")] == ["C0001", "C0002"]
+    assert store.load_clusters_before("2026-09") == []
+    assert store.all_cluster_ids() == {"C0001", "C0002"}
+    assert store.all_cluster_ids(except_month="2026-10") == {"C0001"}
