@@ -1,1 +1,12 @@
-"""ingest"""
+"""Ingest: sales material in the inbox -> redacted, deduplicated documents in the store.
+
+Readers for call notes and transcripts (calls.py), CRM exports (crm.py) and emails
+(emails.py) turn files into drafts; documents.py redacts them (redact.py), splits speaker
+roles and hashes them for dedupe; pipeline.py ties it together incrementally.
+"""
+
+from ingest.discover import discover
+from ingest.pipeline import ingest_inbox, ingest_paths, read_file, validate_upload
+from ingest.redact import redact
+
+__all__ = ["discover", "ingest_inbox", "ingest_paths", "read_file", "redact", "validate_upload"]

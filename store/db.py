@@ -17,7 +17,6 @@ import numpy as np
 from sqlalchemy import (
     Column,
     Date,
-    Float,
     Integer,
     LargeBinary,
     MetaData,
@@ -89,17 +88,6 @@ cluster_snapshots = Table(
     Column("centroid", LargeBinary, nullable=False),
     Column("members", Text, nullable=False),  # JSON list
 )
-
-run_terms = Table(
-    "run_terms",
-    metadata,
-    Column("month", String(7), primary_key=True),
-    Column("key", Text, primary_key=True),
-    Column("mentions", Integer, nullable=False),
-    Column("documents", Integer, nullable=False),
-    Column("score", Float, nullable=False),
-)
-
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -344,25 +332,6 @@ class Store:
                         for c in clusters
                     ],
                 )
-
-    # ------------------------------------------------------------ run terms
-    def save_run_terms(self, month: str, rows: list[tuple[str, int, int, float]]) -> None:
-        """(key, mentions, documents, score) of a month's candidates, for next month's trend."""
-        with self.engine.begin() as conn:
-            conn.execute(run_terms.delete().where(run_terms.c.month == month))
-            if rows:
-                conn.execute(
-                    run_terms.insert(),
-                    [
-                        {"month": month, "key": k, "mentions": m, "documents": d, "score": s}
-                        for k, m, d, s in rows
-                    ],
-                )
-
-    def load_run_terms(self, month: str) -> dict[str, tuple[int, int, float]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(run_terms).where(run_terms.c.month == month)).all()
-        return {r.key: (r.mentions, r.documents, r.score) for r in rows}
 
     def table_counts(self) -> dict[str, int]:
         """Row counts per table (tests and `kundensprache` status output)."""
