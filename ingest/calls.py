@@ -1,0 +1,360 @@
+"""Call notes and transcripts -> speaker turns with roles.
+
+Handles plain notes (.txt/.md/.docx) with an optional header block (``Datum:``, ``Firma:``,
+``Art:`` / ``Date:``, ``Account:``, ``Type:``), turn transcripts (``Kunde:`` / ``Vertrieb:`` /
+``Anna Schmidt:``), WebVTT with ``<v Name>`` voice tags and SubRip (.srt). Roles come from
+the label (Kunde, Customer, Vertrieb, Sales, …), from the company's own people in the config
+(rep), other named speakers are the customer; untagged text gets the default note role.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from ingest.dates import date_from_filename, parse_date
+from ingest.documents import Draft
+from ingest.errors import Rejected
+from ingest.textio import decode_text
+from ingest.zipcheck import check_zip
+
+CUSTOMER_LABELS = {
+    "kunde", "kundin", "kunden", "interessent", "interessentin", "customer", "client",
+    "prospect", "käufer", "k", "kd", "lead",
+}  # fmt: skip
+REP_LABELS = {
+    "vertrieb", "sales", "verkauf", "vertriebler", "vertrieblerin", "rep", "sales rep",
+    "account manager", "account executive", "ae", "am", "berater", "beraterin", "presales",
+    "pre-sales", "wir", "we", "v", "vertriebsmitarbeiter", "vertriebsmitarbeiterin",
+    "sdr", "bdr", "consultant", "berater/in",
+}  # fmt: skip
+# Header keys (lower case) -> field. "kunde"/"customer" are also speaker labels; they count
+# as header only inside a header block with other header keys.
+HEADER_KEYS = {
+    "datum": "date", "date": "date", "gesprächsdatum": "date", "termin": "date",
+    "call date": "date", "meeting date": "date",
+    "firma": "account", "unternehmen": "account", "account": "account", "company": "account",
+    "organisation": "account", "organization": "account", "kundenname": "account",
+    "art": "type", "typ": "type", "type": "type", "gesprächsart": "type", "call type": "type",
+    "kanal": "type", "channel": "type",
+    "betreff": "title", "subject": "title", "thema": "title", "topic": "title",
+    "titel": "title", "title": "title", "anlass": "title",
+    "teilnehmer": "people", "participants": "people", "attendees": "people",
+    "ansprechpartner": "people", "kontakt": "people", "contact": "people",
+    "gesprächspartner": "people",
+    "autor": "author", "author": "author", "verfasser": "author", "erstellt von": "author",
+    "created by": "author", "notiert von": "author", "owner": "author",
+    "dauer": "other", "duration": "other", "ort": "other", "location": "other",
+}  # fmt: skip
+AMBIGUOUS_HEADER = {"kunde": "account", "customer": "account", "client": "account"}
+# Labels that open a note section, not a speaker turn ("Fazit: …", "Next steps: …").
+NOT_SPEAKERS = {
+    "fazit", "problem", "probleme", "ziel", "ziele", "budget", "nächste schritte",
+    "next steps", "summary", "zusammenfassung", "notiz", "notizen", "note", "notes",
+    "themen", "topics", "pain", "pain points", "wettbewerb", "competitor", "competitors",
+    "todo", "to do", "to-do", "action items", "entscheider", "status", "ergebnis",
+    "hinweis", "agenda", "frage", "fragen", "antwort", "question", "answer", "wichtig",
+    "important", "zitat", "quote", "outcome", "result", "timeline", "zeitplan", "risiko",
+    "risiken", "risk", "risks", "anforderungen", "requirements", "einwand", "einwände",
+    "objection", "objections", "follow-up", "follow up", "wiedervorlage", "bedarf",
+    "need", "needs", "use case", "hintergrund", "background", "kontext", "context", "ps",
+    "p.s", "update", "info", "achtung", "tipp", "beispiel", "example", "aktuell",
+    "ist-zustand", "soll-zustand", "lösung", "solution", "preis", "preise", "price",
+    "pricing", "kosten", "cost", "costs", "feedback", "tenor", "stimmung", "mood",
+    "stakeholder", "produkt", "product", "demo", "vertrag", "contract", "lizenz",
+    "lizenzen", "licence", "license", "hinweise", "offen", "open", "open points",
+    "offene punkte", "entscheidung", "decision", "uhrzeit", "time", "zeit", "url", "link",
+}  # fmt: skip
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_MARKUP = re.compile(r"(\*\*|__|`+|~~)")
+_MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+_MD_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
+_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_TIMESTAMP_PREFIX = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*")
+_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s*\((?P<paren>[^)]{1,60})\))?)"
+    r"(?:\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s*:\s*(?P<text>.*)$"
+)
+_BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\d][^\]]{0,40})\]\s*(?P<text>.+)$")
+_NAMEISH = re.compile(
+    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:von|van|de|zu|der|den)?\s*[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+)
+
+
+@dataclass
+class NoteContext:
+    """What the reader knows beyond the text: config people, uploader's hints."""
+
+    people: list[str] = field(default_factory=list)  # our own staff (rep)
+    default_role: str = "unknown"
+
+
+def read_note_text(text: str, name: str, ctx: NoteContext) -> Draft:
+    """A .txt/.md/.docx note or a 'Name: text' transcript -> one Draft."""
+    lines = [_strip_markdown(line) for line in text.split("\n")]
+    title = ""
+    for raw in text.split("\n"):
+        m = _MD_HEADING.match(raw)
+        if m:
+            title = _strip_markdown(m[1])
+            break
+    header, body_start, before = _header_block(lines)
+    body = [ln for ln in before if ln.strip() != title or not title] + lines[body_start:]
+    if title and body and body[0].strip() == title:
+        body = body[1:]
+    turns, names = _turns(body, ctx)
+    draft = Draft(turns=turns, title=header.get("title", "") or title, names=names)
+    draft.account = header.get("account") or None
+    draft.date = parse_date(header.get("date", "")) or date_from_filename(name)
+    for key in ("people", "author"):
+        for person in re.split(r"[,;/&]|\bund\b|\band\b", header.get(key, "")):
+            person = re.sub(r"\(.*?\)", "", person).strip()
+            if person:
+                draft.names.add(person)
+    return draft
+
+
+def read_docx(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft:
+    """Word file: paragraphs and table cells, then the note rules."""
+    check_zip(data, ".docx", max_bytes)
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many types for broken packages
+        raise Rejected(f"corrupt or truncated .docx: {type(exc).__name__}: {exc}") from exc
+    parts: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, docx.table.Table):
+            parts.extend(_table_lines(block))
+            continue
+        style = (block.style.name or "").lower() if block.style is not None else ""
+        prefix = "# " if style.startswith(("heading", "überschrift", "title", "titel")) else ""
+        parts.append(prefix + block.text)
+    return read_note_text("\n".join(parts), name, ctx)
+
+
+def _table_lines(table) -> list[str]:
+    """Two-column tables are 'Key: value' header rows; wider ones become ' | ' lines."""
+    lines = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            if cell.text not in cells:  # merged cells repeat their text
+                cells.append(cell.text)
+        if len(cells) == 2 and len(cells[0]) < 40:
+            lines.append(f"{cells[0].strip().rstrip(':')}: {cells[1]}")
+        else:
+            lines.append(" | ".join(cells))
+    lines.append("")
+    return lines
+
+
+def read_vtt(text: str, name: str, ctx: NoteContext) -> Draft:
+    """WebVTT (Teams, Zoom, Meet): cues with <v Name> voice tags or 'Name: text'."""
+    turns: list[tuple[str | None, str]] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
+            continue
+        while lines and "-->" not in lines[0]:
+            lines = lines[1:]  # cue identifier
+        cue = " ".join(lines[1:])
+        voice = re.search(r"<v(?:\.[\w.-]+)?\s+([^>]+)>", cue)
+        speaker = voice[1].strip() if voice else None
+        cue = re.sub(r"<[^>]+>", "", cue).strip()
+        if speaker is None:
+            speaker, cue = _split_label(cue)
+        if cue:
+            turns.append((speaker, cue))
+    return _draft_from_turns(turns, name, ctx)
+
+
+def read_srt(text: str, name: str, ctx: NoteContext) -> Draft:
+    """SubRip: numbered cues; speakers as 'Name: text', '[Name] text' or <v Name>."""
+    turns: list[tuple[str | None, str]] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        while lines and "-->" not in lines[0]:
+            lines = lines[1:]
+        cue = " ".join(lines[1:])
+        voice = re.search(r"<v\s+([^>]+)>", cue)
+        cue = re.sub(r"<[^>]+>|\{\\[^}]*\}", "", cue).strip()
+        speaker = voice[1].strip() if voice else None
+        if speaker is None:
+            speaker, cue = _split_label(cue)
+        if cue:
+            turns.append((speaker, cue))
+    return _draft_from_turns(turns, name, ctx)
+
+
+def read_call(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft:
+    """Dispatch on the extension (lower case, with dot)."""
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext == ".docx":
+        return read_docx(data, name, ctx, max_bytes)
+    text = decode_text(data)
+    if ext == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
+        return read_vtt(text, name, ctx)
+    if ext == ".srt":
+        return read_srt(text, name, ctx)
+    return read_note_text(text, name, ctx)
+
+
+# --------------------------------------------------------------------------- helpers
+def _strip_markdown(line: str) -> str:
+    m = _MD_HEADING.match(line)
+    if m:
+        line = m[1]
+    if _MD_RULE.match(line):
+        return ""
+    line = _MD_ESCAPE.sub(r"\1", line)
+    line = _MD_QUOTE.sub("", line)
+    line = _MD_BULLET.sub("", line)
+    line = _MD_LINK.sub(lambda mm: mm[1] if mm[1] else mm[2], line)
+    line = _MD_MARKUP.sub("", line)
+    return _MD_EMPH.sub(r"\1", line)
+
+
+def _header_block(lines: list[str]) -> tuple[dict[str, str], int, list[str]]:
+    """Leading 'Key: value' lines with known keys.
+
+    Returns (fields, index where the body starts, a line above the header to keep in the body).
+    """
+    fields: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    start = i
+    header_end = start
+    title_seen = False
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line:
+            if fields or ambiguous:
+                break
+            i += 1
+            continue
+        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s*:\s*(.*)$", line)
+        key = m[1].strip().lower() if m else ""
+        if m and key in HEADER_KEYS:
+            fields.setdefault(HEADER_KEYS[key], m[2].strip())
+            header_end = i + 1
+        elif m and key in AMBIGUOUS_HEADER and len(m[2]) <= 80:
+            ambiguous[AMBIGUOUS_HEADER[key]] = m[2].strip()
+            header_end = i + 1
+        elif not fields and not ambiguous and not title_seen and i == start:
+            title_seen = True  # a title line above the header block
+        else:
+            break
+        i += 1
+    if not fields:
+        return {}, start, []
+    for key, value in ambiguous.items():
+        fields.setdefault(key, value)
+    return fields, header_end, [lines[start]] if title_seen else []
+
+
+def _split_label(line: str) -> tuple[str | None, str]:
+    m = _LABEL.match(line)
+    if m and len(m["label"]) <= 45:
+        return m["label"].strip(), m["text"].strip()
+    m = _BRACKET_LABEL.match(line)
+    if m:
+        return m["label"].strip(), m["text"].strip()
+    return None, line
+
+
+def _label_role(label: str, ctx: NoteContext) -> tuple[str | None, str | None]:
+    """(role, person name) of a speaker label; (None, None) if it is no speaker label."""
+    paren = None
+    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", label)
+    if m:
+        label, paren = m[1].strip(), m[2].strip()
+    key = label.lower().strip(" .")
+    for candidate in (key, (paren or "").lower()):
+        if candidate in CUSTOMER_LABELS:
+            return "customer", paren if candidate == key else label
+        if candidate in REP_LABELS:
+            return "rep", paren if candidate == key else label
+    if key in NOT_SPEAKERS or key in HEADER_KEYS:
+        return None, None
+    if not _NAMEISH.match(label):
+        return None, None
+    if _is_own_person(label, ctx.people):
+        return "rep", label
+    return "customer", label
+
+
+def _is_own_person(label: str, people: list[str]) -> bool:
+    words = {w.lower().strip(".") for w in label.split() if len(w.strip(".")) >= 2}
+    for person in people:
+        pwords = {w.lower() for w in person.split() if len(w) >= 2}
+        if label.lower() == person.lower() or (words and words <= pwords):
+            return True
+    return False
+
+
+def _turns(lines: list[str], ctx: NoteContext) -> tuple[list[tuple[str, str]], set[str]]:
+    """Body lines -> (role, text) turns and speaker names; untagged text keeps the default."""
+    raw: list[tuple[str | None, str]] = []
+    for line in lines:
+        stripped = _TIMESTAMP_PREFIX.sub("", line).strip()
+        label, text = _split_label(stripped)
+        raw.append((label, text) if label is not None else (None, line))
+    return _resolve(raw, ctx)
+
+
+def _resolve(
+    raw: list[tuple[str | None, str]], ctx: NoteContext
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """Decide which labels are speakers, then attach continuation lines to their speaker."""
+    speakers: dict[str, int] = {}
+    for label, _ in raw:
+        if label:
+            speakers[label] = speakers.get(label, 0) + 1
+    roles = {s: _label_role(s, ctx) for s in speakers}
+    role_labels = {s for s, (r, _) in roles.items() if r is not None}
+    explicit = {
+        s
+        for s in role_labels
+        if s.lower().split("(")[0].strip(" .") in CUSTOMER_LABELS | REP_LABELS
+    }
+    named = role_labels - explicit
+    # Person-name labels are turns only when the text looks like a dialogue: a name used
+    # twice, or two different names.
+    if named and not explicit and len(named) < 2 and max(speakers[s] for s in named) < 2:
+        role_labels = set()
+    names = {roles[s][1] for s in role_labels if roles[s][1]}
+    turns: list[tuple[str, str]] = []
+    current = ctx.default_role
+    for label, text in raw:
+        if label is not None and label in role_labels:
+            current = roles[label][0] or ctx.default_role
+            turns.append((current, text))
+        elif label is not None:
+            turns.append((current, f"{label}: {text}"))
+        else:
+            turns.append((current, text))
+    return _join(turns), {n for n in names if n}
+
+
+def _join(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for role, text in turns:
+        if out and out[-1][0] == role:
+            out[-1] = (role, out[-1][1] + "\n" + text)
+        else:
+            out.append((role, text))
+    return out
+
+
+def _draft_from_turns(turns: list[tuple[str | None, str]], name: str, ctx: NoteContext) -> Draft:
+    resolved, names = _resolve(turns, ctx)
+    return Draft(turns=resolved, date=date_from_filename(name), names=names)

@@ -1,0 +1,94 @@
+"""Building Documents: merge speaker turns, redact, hash for dedupe, label the language."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.language import detect_language
+from ingest.person_names import find_person_names
+from ingest.redact import NAME, name_parts, redact
+from kundensprache.models import ROLES, Document, Segment
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANKS = re.compile(r"\n{3,}")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass
+class Draft:
+    """A document before redaction: raw turns plus what we know about it."""
+
+    turns: list[tuple[str, str]]  # (role, raw text)
+    account: str | None = None
+    date: date | None = None
+    title: str = ""
+    names: set[str] = field(default_factory=set)  # person names to redact in this document
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces, trim lines, keep paragraph breaks."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def doc_id_for(source: str, segments: Iterable[Segment]) -> str:
+    """Content hash: source + the text reduced to lower-case words, so the same note
+    re-wrapped, re-quoted or re-exported with other punctuation is still the same note."""
+    words = _NON_WORD.sub(" ", " ".join(s.text for s in segments).casefold()).strip()
+    return hashlib.sha256(f"{source}\n{words}".encode()).hexdigest()
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def redact_account(account: str | None, names: Iterable[str]) -> str | None:
+    """Company names and mail domains often carry a person's surname ("praxis-mueller.de",
+    "Wimmelbrink Bau GmbH"): known name parts are replaced, case-insensitively, also when
+    spelt without umlauts, so the account stays countable but names no one."""
+    account = (account or "").strip()
+    if not account:
+        return None
+    parts = {p.casefold() for n in names for p in name_parts(n) if len(p) >= 4}
+    variants = parts | {p.translate(_UMLAUTS) for p in parts}
+    for part in sorted(variants, key=len, reverse=True):
+        account = re.sub(re.escape(part), NAME, account, flags=re.IGNORECASE)
+    return account
+
+
+def build_document(
+    draft: Draft, source: str, file: str, names: Iterable[str] = ()
+) -> Document | None:
+    """Redact and finish a draft; None when nothing but whitespace is left."""
+    all_names = set(draft.names) | set(names)
+    # A "First Last" seen anywhere in the document makes "Last" alone redactable everywhere in it.
+    for _, raw in draft.turns:
+        all_names |= find_person_names(raw)
+    all_names |= find_person_names(draft.title)
+    segments: list[Segment] = []
+    for role, raw in draft.turns:
+        if role not in ROLES:
+            role = "unknown"
+        text = clean_text(redact(raw, all_names))
+        if not text:
+            continue
+        if segments and segments[-1].role == role:
+            segments[-1] = Segment(role, segments[-1].text + "\n" + text)
+        else:
+            segments.append(Segment(role, text))
+    if not segments or not any(c.isalnum() for s in segments for c in s.text):
+        return None
+    title = clean_text(redact(draft.title, all_names)) if draft.title else ""
+    return Document(
+        doc_id=doc_id_for(source, segments),
+        source=source,
+        file=file,
+        account=redact_account(draft.account, all_names),
+        date=draft.date,
+        language=detect_language("\n".join(s.text for s in segments)),
+        segments=segments,
+        title=title,
+    )

@@ -1,0 +1,5 @@
+"""The one exception readers raise for bad input; read_file turns it into a report row."""
+
+
+class Rejected(Exception):
+    """The file cannot be ingested; the message is the reason shown in ingest_report.csv."""

@@ -1,0 +1,38 @@
+"""Language per document with py3langid, restricted to languages sales material plausibly has.
+
+Restricting the candidate set makes short CRM notes ("Angebot geschickt") far more reliable;
+when the model is unsure we fall back to the better of German and English, the product's
+two main languages. Anything confidently else is kept and labelled with its ISO code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+LANGUAGES = (
+    "de", "en", "fr", "es", "it", "nl", "pl", "pt", "da", "sv", "no", "fi", "cs", "sk",
+    "hu", "ro", "tr", "ru", "uk", "el", "hr", "sl",
+)  # fmt: skip
+MIN_CONFIDENCE = 0.6
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text``; "und" when there are no letters at all."""
+    sample = text[:3000]
+    if not any(c.isalpha() for c in sample):
+        return "und"
+    identifier = _identifier()
+    lang, prob = identifier.classify(sample)
+    if prob >= MIN_CONFIDENCE:
+        return str(lang)
+    ranked = dict(identifier.rank(sample))
+    return "de" if ranked.get("de", 0.0) >= ranked.get("en", 0.0) else "en"

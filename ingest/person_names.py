@@ -1,0 +1,137 @@
+"""Spotting person names in free text: a common first name, usually followed by a surname.
+
+Sales notes mention people in passing ("Kunde = Claudia Brandt, GF", "Hannah asked twice")
+where no header or greeting marks them. A first-name list catches most of these; a name
+seen as "First Last" makes its surname redactable on its own in the same document. First
+names that are also ordinary words (Mark, Will, Kai, Mai, Ernst, …) only count when a
+capitalised surname follows. The list is ours (common names in Germany, the English-speaking
+world and the largest immigrant communities), not a copy of any data set.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GERMAN = """
+Adam Adrian Agnes Alexander Alexandra Alfred Alina Alois Amelie Andrea Andreas Angela Angelika
+Anja Anke Anna Annalena Anne Annette Annika Anton Antonia Armin Arne Arno Astrid Axel Barbara
+Bastian Beate Benedikt Benjamin Bernd Bernhard Bettina Bianca Birgit Björn Brigitte Britta
+Carina Carla Carolin Caroline Carsten Charlotte Christa Christian Christiane Christina Christine
+Christoph Claudia Clemens Cornelia Daniel Daniela Dennis Detlef Diana Dieter Dietmar Dirk Dominik
+Doris Dorothea Edith Egon Elena Elias Elisabeth Elke Ella Elfriede Emil Emilia Emily Emma Erich
+Erika Erwin Eva Fabian Falk Felix Finn Florian Franz Franziska Frauke Friederike Friedrich Fritz
+Gabriele Georg Gerald Gerda Gerhard Gernot Gisela Gottfried Grete Gudrun Gunnar Günter Günther
+Gustav Hanna Hannah Hannelore Hannes Hans Harald Hartmut Hauke Heidi Heike Heiko Heinrich Heinz
+Helga Helmut Hendrik Henning Henrik Herbert Hermann Hilde Holger Horst Hubert Ilse Ines Inge
+Ingo Ingrid Irene Iris Isabel Isabell Jakob Jan-Philipp Janina Janine Jannik Jasmin Jens Jessica
+Joachim Jochen Johanna Johannes Jonas Jonathan Jörg Josef Josefine Judith Julia Julian Juliane
+Jürgen Jutta Karin Karl Karla Karsten Katharina Kathrin Katja Katrin Kerstin Kevin Kilian Klaus
+Konrad Konstantin Kristina Lara Lars Laura Lea Lena Leon Leonie Linda Lisa Lothar Louisa Luca
+Luisa Lukas Lutz Magdalena Maik Maja Manfred Manuel Manuela Marc Marcel Marco Marcus Maren
+Margarete Margit Maria Marie Marina Mario Marion Marius Markus Marlene Martha Martin Martina
+Mathias Matthias Maximilian Melanie Michael Michaela Miriam Monika Nadine Natalie Nico Nicole
+Niklas Nils Nina Norbert Olaf Oliver Pascal Patrick Patricia Paul Paula Peter Petra Philipp
+Pia Rainer Ralf Ralph Regina Reinhard Renate Rene René Richard Robert Roland Rolf Roman Rosemarie
+Rudolf Rüdiger Sabine Sabrina Sandra Sara Sarah Sascha Sebastian Silke Simon Simone Sonja Sophie
+Stefan Stefanie Steffen Stephan Stephanie Susanne Svea Sven Svenja Swantje Tanja Thomas Thorsten
+Till Tilo Tim Timo Tobias Tom Torsten Udo Ulf Ulla Ulrich Ulrike Ursula Ute Uwe Valentin
+Vanessa Vera Verena Viktoria Volker Walter Waltraud Werner Wiebke Wilhelm Willi Wolfgang Yvonne
+Jannis Malte Merle Mats Ole Tjark Imke Hinrich Enno Gesa Insa Kai-Uwe Hans-Peter Karl-Heinz
+Meike Maike Mareike Sönke Jörn Knut Gerrit Birte Kirsten Dörte Antje Anneke Bärbel Dagmar
+Edeltraud Gertrud Hedwig Ilona Jana Lina Mia Nele Romy Saskia Tina Sina Fynn Mattis Moritz
+Theo Jannes Jasper Lennart Mika Sören Thilo Arthur Leo Oskar Frieda Greta Ida Klara Lotta Luise
+Mathilda Nora Rieke Stina Thea Dana Ingeborg Marianne Waltraut Heinrich Hartwig Wilfried Siegfried
+Reinhold Ewald Gunter Ottmar Gregor Vincent Robin Jana Katrin Carola Sylvia Silvia Marlies
+"""
+_ENGLISH = """
+Aaron Abigail Adam Aidan Alan Albert Alexis Alice Alison Amanda Amelia Amy Andrew Angela Anthony
+Ashley Barbara Benjamin Beth Betty Brandon Brenda Brian Bridget Caleb Cameron Carol Caroline
+Catherine Charles Charlie Chloe Christopher Claire Connor Craig Daniel David Deborah Dennis Diane
+Donald Donna Dorothy Douglas Dylan Edward Eleanor Elizabeth Ellie Emily Emma Eric Ethan Evelyn
+Fiona Gareth Gary George Gillian Graham Gregory Hannah Harriet Harry Heather Helen Henry Holly
+Ian Isaac Isabella Jacob Jacqueline James Jamie Janet Jason Jeffrey Jennifer Jeremy Jessica
+Joan Joanne John Jonathan Joseph Joshua Joyce Judith Julie Justin Karen Katherine Kathleen Kayla
+Keith Kelly Kenneth Kevin Kimberly Kyle Lauren Laura Leah Liam Lily Linda Lisa Logan Louise Lucy
+Madison Margaret Martha Mary Matthew Megan Melissa Michelle Natalie Nathan Neil Nicholas Nicola
+Noah Oliver Olivia Owen Pamela Patricia Patrick Paul Peter Philip Rachel Rebecca Richard Robert
+Robin Ronald Ruth Ryan Samantha Samuel Sandra Sarah Scott Sean Sharon Shirley Simon Sophia Sophie
+Stephanie Stephen Steven Stuart Susan Teresa Thomas Timothy Tyler Valerie Victoria Vincent
+Walter William Zachary Zoe Priya Rahul Anil Sunita Deepak Arjun Ananya
+"""
+_OTHER = """
+Ahmet Ali Aylin Ayse Ayşe Burak Can Cem Deniz Derya Ebru Elif Emine Emre Esra Fatma Hakan Hasan
+Hatice Hüseyin Ibrahim Kemal Leyla Mehmet Melike Merve Murat Mustafa Necla Ömer Osman Selin Serkan
+Sibel Tarik Tuba Tülay Yusuf Zeynep Ahmed Amir Fatima Hamza Karim Khaled Layla Mahmoud Mariam
+Mohammed Mohamed Nour Omar Rami Samir Yasmin Youssef Agnieszka Aleksandra Anna Dariusz Ewa Jacek
+Jakub Joanna Kamil Katarzyna Krzysztof Magdalena Marek Marcin Małgorzata Michał Monika Paweł
+Piotr Tomasz Wojciech Zofia Dmitri Dmitrij Irina Natalia Olga Sergej Sergei Svetlana Tatjana
+Vladimir Wladimir Alessandro Andrea Chiara Francesca Giovanni Giulia Giuseppe Luca Marco Matteo
+Paolo Roberto Sofia Alejandro Carlos Carmen Javier Jorge José Juan Lucia Luis Miguel Pablo Pedro
+Antoine Camille Céline Claire François Julien Léa Louis Lucas Mathieu Nicolas Pierre Sébastien
+Thierry Bram Daan Femke Joost Lotte Maarten Pieter Sanne Sem Thijs Anders Astrid Erik Freja Ingrid
+Lars Magnus Nils Sigrid Søren Mikael Björn Sanna Jukka Mikko
+"""
+# First names that are also ordinary words in German or English: a name only with a surname.
+# Words that are names too but mostly mean something else here (months, nouns, verbs) are
+# left out altogether: Mai, May, June, April, Art, Kai, Wolf, Ernst, Heide, Rosa, Till, Can.
+AMBIGUOUS = frozenset(
+    """Mark Will Frank Hope Grace Rose Amber Ray Bill Pat Max Jan Otto Jack Bob Don Guy Dean
+    Summer Dawn Faith Joy Chase Page Hunter Sunny Ben Deniz Sem Kurt Carol Robin Lily Holly
+    Ruth Noah Ali Tom Paula Linda Maria Emil Ella Luca Lucia Nina Sara Lea Ole Iris Vera Erika
+    Gerda Ines Lutz Angela Karl""".split()
+)
+_EXCLUDED = {
+    "Mai",
+    "May",
+    "June",
+    "April",
+    "Art",
+    "Kai",
+    "Wolf",
+    "Ernst",
+    "Heide",
+    "Rosa",
+    "Till",
+    "Can",
+}
+FIRST_NAMES = frozenset((_GERMAN + _ENGLISH + _OTHER).split()) - _EXCLUDED | AMBIGUOUS
+
+_WORD = re.compile(r"[A-ZÄÖÜÀ-ÖØ-Þ][a-zäöüßà-öø-ÿ]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?")
+_PARTICLE = re.compile(r"\s+(?:von der|von|van der|van|de|der|den|di|da|del|le|la|zu)(?=\s)")
+# Capitalised words after a first name that are not surnames.
+_NOT_SURNAME = frozenset(
+    """Und Oder Aber Der Die Das Den Dem Des Ein Eine Ich Wir Sie Er Es Hat Ist War Will Wird
+    Kann Muss Soll And Or But The A An He She It We They Has Is Was Can Could Should Would
+    You Your I My Our Me Us Thanks Danke Hallo Hi Dear Liebe Lieber
+    From To In On At For With Von Zu Im Am Bei Mit Nach Aus Über GmbH AG KG Ltd Inc Co""".split()
+)
+
+
+# Role words that are followed by a surname in notes: "Lagerleiter Dietz", "Kollegin Maier".
+_ROLE_NAME = re.compile(
+    r"\b(?:Kollegen?|Kollegin|Chef|Chefin|Lagerleiter(?:in)?|Bauleiter(?:in)?|Prokurist(?:in)?|"
+    r"Inhaber(?:in)?|Geschäftsführer(?:in)?|Einkäufer(?:in)?|Einkaufsleiter(?:in)?|"
+    r"Disponent(?:in)?|Werkstattleiter(?:in)?|Büroleiter(?:in)?|Ansprechpartner(?:in)?)"
+    r"[ \t]+(" + _WORD.pattern + r")(?![\w-])"
+)
+
+
+def find_person_names(text: str) -> set[str]:
+    """Person names in ``text``: "First Last" pairs and unambiguous standalone first names."""
+    found: set[str] = set()
+    for match in _WORD.finditer(text):
+        word = match[0]
+        if word not in FIRST_NAMES:
+            continue
+        rest = text[match.end() :]
+        particle = _PARTICLE.match(rest)
+        offset = particle.end() if particle else 0
+        after = re.match(r"[ \t]+(" + _WORD.pattern + r")", rest[offset:])
+        if after and after[1] not in _NOT_SURNAME and after[1] not in FIRST_NAMES:
+            found.add(f"{word}{rest[:offset]} {after[1]}")
+        elif word not in AMBIGUOUS:
+            found.add(word)
+    for match in _ROLE_NAME.finditer(text):
+        if match[1] not in _NOT_SURNAME:
+            found.add(match[1])
+    return found

@@ -1,0 +1,294 @@
+"""read_file / ingest_paths / ingest_inbox / validate_upload: the ingest stage's entry points.
+
+A bad file never raises: it becomes a "rejected" FileResult with a reason, and the files
+beside it are ingested. User files are only ever read (never moved, changed or deleted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ingest.calls import NoteContext, read_call
+from ingest.crm import read_crm
+from ingest.discover import SIDECAR_SUFFIX, discover, is_outside
+from ingest.documents import Draft, build_document
+from ingest.emails import EmailContext, read_email
+from ingest.errors import Rejected
+from kundensprache.config import Config
+from kundensprache.models import ROLES, SOURCES, Document, FileResult
+from store.db import Store
+from store.db import documents as documents_table
+
+SUFFIXES = {
+    "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),
+    "crm": (".csv", ".tsv", ".xlsx"),
+    "email": (".eml", ".mbox", ".msg"),
+}
+_CHUNK = 1 << 20
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class _Loaded:
+    """A file read from disk (or refused before parsing)."""
+
+    rel: str
+    sha256: str
+    data: bytes | None = None
+    reason: str = ""  # set when the file is refused before parsing
+    mtime: date | None = None
+    meta: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- public
+def read_file(path: Path, source: str, config: Config, *, inbox: Path | None = None) -> FileResult:
+    """Read and redact one file into documents; bad input gives status "rejected"."""
+    return _result(_load(Path(path), source, config, inbox), Path(path).name, source, config)
+
+
+def ingest_paths(
+    paths: Iterable[tuple[Path, str]],
+    store: Store,
+    config: Config,
+    *,
+    inbox: Path | None = None,
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """Ingest files into the store, incrementally; one result per path, in input order.
+
+    Unchanged files (same relative path and content hash) are not re-read and keep their
+    stored result. Results carry ``document_count`` but no ``documents`` (they are in the
+    store), so memory stays flat and a re-run returns equal results.
+    """
+    items = [(Path(p), s) for p, s in paths]
+    results: list[FileResult] = []
+    for n, (path, source) in enumerate(items, 1):
+        loaded = _load(path, source, config, inbox)
+        if progress is not None:
+            progress(n, len(items), loaded.rel)
+        stored = store.file_result(loaded.rel, loaded.sha256)
+        if stored is not None:
+            stored.document_count = len(store.file_doc_ids(loaded.rel, loaded.sha256))
+            results.append(stored)
+            continue
+        result = _result(loaded, path.name, source, config)
+        if result.status == "accepted":
+            _mark_duplicates(result, store)
+        store.save_file_result(result)
+        result.document_count = len(result.documents)
+        result.documents = []
+        results.append(result)
+    return results
+
+
+def ingest_inbox(
+    inbox: Path, store: Store, config: Config, progress: Progress | None = None
+) -> list[FileResult]:
+    """Everything under inbox/calls, inbox/crm and inbox/emails."""
+    return ingest_paths(discover(Path(inbox)), store, config, inbox=Path(inbox), progress=progress)
+
+
+def validate_upload(filename: str, data: bytes, source: str, config: Config) -> str | None:
+    """The rejection reason read_file would give these bytes, or None if they are fine."""
+    name = os.path.basename(filename.replace("\\", "/"))
+    reason = _precheck(name, source, len(data), config)
+    if reason:
+        return reason
+    result = _result(
+        _Loaded(rel=name, sha256=hashlib.sha256(data).hexdigest(), data=data, mtime=date.today()),
+        name,
+        source,
+        config,
+    )
+    return result.reason if result.status == "rejected" else None
+
+
+# --------------------------------------------------------------------------- loading
+def _display(path: Path, inbox: Path | None) -> str:
+    """Inbox-relative posix path; undecodable bytes in names shown as U+FFFD."""
+    shown = path
+    if inbox is not None:
+        try:
+            shown = Path(os.path.abspath(path)).relative_to(os.path.abspath(inbox))
+        except ValueError:
+            shown = path
+    text = shown.as_posix()
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _precheck(name: str, source: str, size: int, config: Config) -> str:
+    if source not in SOURCES:
+        return f"unknown source {source!r} (expected one of {', '.join(SOURCES)})"
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in SUFFIXES[source]:
+        shown = f"'{suffix}'" if suffix else "(no extension)"
+        return (
+            f"unsupported file type {shown} for {source} (expected {', '.join(SUFFIXES[source])})"
+        )
+    limit = config.ingest.max_file_mb * 2**20
+    if size > limit:
+        return (
+            f"file too large: {size / 2**20:.1f} MB, the limit is "
+            f"{config.ingest.max_file_mb:g} MB ([ingest] max_file_mb)"
+        )
+    if size == 0:
+        return "empty file"
+    return ""
+
+
+def _load(path: Path, source: str, config: Config, inbox: Path | None) -> _Loaded:
+    rel = _display(path, inbox)
+    if inbox is not None and path.is_symlink() and is_outside(path, Path(inbox)):
+        target = os.readlink(path)
+        digest = hashlib.sha256(b"symlink:" + os.fsencode(target)).hexdigest()
+        return _Loaded(rel, digest, reason="symlink pointing outside the inbox; not read")
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return _Loaded(rel, "", reason="file not found (removed or a broken link)")
+    except OSError as exc:
+        return _Loaded(rel, "", reason=f"cannot read file: {exc.strerror or exc}")
+    if not path.is_file():
+        return _Loaded(rel, "", reason="not a regular file")
+    loaded = _Loaded(rel, "", mtime=date.fromtimestamp(st.st_mtime))
+    loaded.reason = _precheck(path.name, source, st.st_size, config)
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            if loaded.reason:  # hash only, in chunks: the file may be huge
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    digest.update(chunk)
+            else:
+                loaded.data = handle.read()
+                digest.update(loaded.data)
+    except OSError as exc:
+        return _Loaded(rel, "", reason=f"cannot read file: {exc.strerror or exc}")
+    meta_path = path.with_name(path.name + SIDECAR_SUFFIX)
+    if meta_path.is_file() and not (inbox is not None and is_outside(meta_path, Path(inbox))):
+        try:
+            raw = meta_path.read_bytes()
+            digest.update(b"\0meta\0" + raw)  # a corrected sidecar re-reads the file
+            meta = json.loads(raw.decode("utf-8-sig"))
+            if not isinstance(meta, dict):
+                raise ValueError("not a JSON object")
+            loaded.meta = meta
+        except (OSError, ValueError) as exc:
+            loaded.notes.append(f"sidecar {meta_path.name} ignored ({exc})")
+    loaded.sha256 = digest.hexdigest()
+    return loaded
+
+
+# --------------------------------------------------------------------------- parsing
+def _result(loaded: _Loaded, name: str, source: str, config: Config) -> FileResult:
+    result = FileResult(file=loaded.rel, source=source, status="rejected", sha256=loaded.sha256)
+    if loaded.reason or loaded.data is None:
+        result.reason = loaded.reason or "file could not be read"
+        return result
+    try:
+        drafts, notes = _parse(loaded.data, name, source, config, loaded.meta)
+    except Rejected as exc:
+        result.reason = str(exc)
+        return result
+    except Exception as exc:  # a reader bug must not stop the run; report it
+        result.reason = f"could not read file: {type(exc).__name__}: {exc}"
+        return result
+    docs = _documents(drafts, source, loaded, config)
+    if not docs:
+        result.reason = "no text found" if source != "email" else "email has no body text"
+        return result
+    unique: dict[str, Document] = {}
+    for doc in docs:
+        unique.setdefault(doc.doc_id, doc)
+    if len(unique) < len(docs):
+        notes.append(f"{len(docs) - len(unique)} repeated document(s) in the file counted once")
+    result.status = "accepted"
+    result.documents = list(unique.values())
+    result.document_count = len(result.documents)
+    result.reason = "; ".join([*loaded.notes, *notes])
+    return result
+
+
+def _parse(
+    data: bytes, name: str, source: str, config: Config, meta: dict
+) -> tuple[list[Draft], list[str]]:
+    max_bytes = int(config.ingest.max_file_mb * 2**20)
+    role = meta.get("speaker_role")
+    if source == "call":
+        default = role if role in ROLES else config.ingest.default_note_role
+        ctx = NoteContext(people=list(config.company.people), default_role=default)
+        return [read_call(data, name, ctx, max_bytes)], []
+    if source == "crm":
+        found = read_crm(
+            data, name, config.ingest.crm_preset, dict(config.ingest.crm_columns), max_bytes
+        )
+        return found.drafts, found.notes
+    ctx_mail = EmailContext(
+        domains=list(config.company.domains),
+        people=list(config.company.people),
+        default_role=role if role in ROLES else "unknown",
+    )
+    mail = read_email(data, name, ctx_mail)
+    return mail.drafts, mail.notes
+
+
+def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config) -> list[Document]:
+    names = set(config.company.people)
+    uploader = loaded.meta.get("uploaded_by")
+    if isinstance(uploader, str) and uploader.strip():
+        names.add(uploader)
+    meta_date = None
+    if isinstance(loaded.meta.get("date"), str):
+        try:
+            meta_date = date.fromisoformat(loaded.meta["date"])
+        except ValueError:
+            loaded.notes.append(f"sidecar date {loaded.meta['date']!r} ignored (not YYYY-MM-DD)")
+    meta_account = (
+        loaded.meta.get("account") if isinstance(loaded.meta.get("account"), str) else None
+    )
+    docs = []
+    for draft in drafts:
+        draft.date = draft.date or meta_date or loaded.mtime
+        draft.account = draft.account or meta_account
+        doc = build_document(draft, source, loaded.rel, names)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+# --------------------------------------------------------------------------- dedupe
+def _mark_duplicates(result: FileResult, store: Store) -> None:
+    """Documents already stored from another file are not new; all old -> "duplicate"."""
+    ids = [d.doc_id for d in result.documents]
+    owners: dict[str, str] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(documents_table.c.doc_id, documents_table.c.file).where(
+                    documents_table.c.doc_id.in_(ids[i : i + 500])
+                )
+            )
+            owners.update({doc_id: file for doc_id, file in rows if file != result.file})
+    if not owners:
+        return
+    other, _ = Counter(owners.values()).most_common(1)[0]
+    if len(owners) == len(ids):
+        result.status = "duplicate"
+        n = len(ids)
+        what = "same content as" if n == 1 else f"all {n} documents already stored from"
+        result.reason = "; ".join(filter(None, [f"{what} {other}", result.reason]))
+    else:
+        note = f"{len(owners)} of {len(ids)} documents already stored from {other}"
+        if len(set(owners.values())) > 1:
+            note += " and other files"
+        result.reason = "; ".join(filter(None, [result.reason, note]))

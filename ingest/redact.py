@@ -1,0 +1,230 @@
+"""Remove personal data before anything is stored, leaving typed placeholders.
+
+Placeholders are German (the product is German first) and read naturally in a sentence:
+
+    [E-MAIL]   email addresses, also "anna (at) firma.de"
+    [TELEFON]  phone and fax numbers, German and international formats
+    [IBAN]     bank account numbers (IBAN-shaped, checksum not required)
+    [ADRESSE]  street + house number (+ postcode and town) where recognisable
+    [URL]      links carrying personal data: query strings, profile pages
+    [NAME]     person names: the names passed in (CRM contacts, email display names, speakers,
+               configured staff), names after honorifics (Frau/Herr/Mr/Ms …), in greetings
+               ("Hallo Frau Schneider", "Dear Tom") and sign-offs ("Viele Grüße, Jonas"),
+               and common first names with their surname (person_names.py)
+
+Patterns err on the side of redacting: a lost word costs less than a leaked phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ingest.person_names import find_person_names
+
+EMAIL = "[E-MAIL]"
+PHONE = "[TELEFON]"
+IBAN = "[IBAN]"
+ADDRESS = "[ADRESSE]"
+URL = "[URL]"
+NAME = "[NAME]"
+PLACEHOLDERS = (EMAIL, PHONE, IBAN, ADDRESS, URL, NAME)
+
+_UPPER = "A-ZÄÖÜÀ-ÖØ-Þ"
+_LOWER = "a-zäöüßà-öø-ÿ"
+# A capitalised name word: Schneider, Hans-Peter, O'Neill, Müller-Lüdenscheidt.
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?"
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
+    r"|(?<![\w.+-])[\w.+-]+\s?[\[(]\s?(?:at|ät)\s?[\])]\s?[\w-]+"
+    r"(?:\s?(?:\.|[\[(]\s?(?:dot|punkt)\s?[\])])\s?[\w-]+)+",
+    re.IGNORECASE,
+)
+
+_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\]]+", re.IGNORECASE)
+# Hosts whose paths are about one person (profiles, booking pages).
+_PERSONAL_HOSTS = re.compile(
+    r"(linkedin\.com/in/|xing\.com/profile|facebook\.com/|instagram\.com/|twitter\.com/|"
+    r"x\.com/|calendly\.com/|github\.com/|t\.me/|wa\.me/)",
+    re.IGNORECASE,
+)
+
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+
+_SEP = r"[ \t./\-–]"
+_PHONE_RE = re.compile(
+    # international: +49 89 1234567, +49 (0)89 123-456, 0049 30 12345678, +1 (415) 555-0134
+    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}{_SEP}*(?:\(0\){_SEP}*)?(?:\(?\d{{1,5}}\)?{_SEP}*){{1,6}}\d"
+    # national with trunk 0: 089 1234567, (089) 123 45 67, 0171-1234567, 030/1234567-0
+    rf"|(?<![\w.,])\(?0\d{{1,5}}\)?[ \t/\-–]*\d[\d \t/\-–]{{3,14}}\d(?![\w.,]\d)"
+    # North American without country code: (415) 555-0134, 415-555-0134
+    r"|(?<!\w)\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)"
+)
+_PHONE_LABEL_RE = re.compile(
+    r"(\b(?:Tel|Telefon|Tel\.-Nr|Telefonnummer|Rufnummer|Phone|Mobil|Mobile|Handy|Fax|"
+    r"Durchwahl|Cell|Mob)\b\.?:?\s*)(\+?[\d(][\d ()/.\-–]{4,20}\d)",
+    re.IGNORECASE,
+)
+_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+
+_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee|steig|pfad)"
+_STREET_WORD = r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Markt)"
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?\d{1,4}[a-zA-Z]?)?"
+_PLZ_TOWN = (
+    rf"(?:,?\s*(?:D-)?\d{{5}}\s+{_NAME_WORD}(?:\s(?:am|an der|im|in|ob der)\s{_NAME_WORD})?)"
+)
+_ADDRESS_RE = re.compile(
+    rf"(?:\b[{_UPPER}][{_LOWER}-]*{_STREET_SUFFIX}"
+    rf"|\b(?:[{_UPPER}][{_LOWER}-]+\s)?[{_UPPER}][{_LOWER}-]+\s{_STREET_WORD}"
+    rf"|\b(?:Am|An der|Im|In der|Auf der|Unter den|Zum|Zur)\s{_NAME_WORD}(?=\s\d))"
+    rf"\s?{_HOUSE}(?=\s*(?:[,;)\n]|$|\d{{5}}|\.(?:\s|$)|\s(?:in|im)\s))"
+    rf"{_PLZ_TOWN}?"
+    # English: 221B Baker Street, 1600 Amphitheatre Parkway
+    rf"|\b\d{{1,5}}[A-Z]?\s(?:{_NAME_WORD}\s){{1,3}}"
+    r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Boulevard|Blvd\.|Parkway|Court|Square)\b"
+    # a postcode and town after "D-" or on a line of its own in an address block
+    rf"|(?<![\w-])D-\d{{5}}\s+{_NAME_WORD}",
+)
+
+_HONORIFIC = (
+    r"(?:Frau|Herrn?|Hr\.|Fr\.|Fam\.|Familie|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Madame|Monsieur|Sir)"
+)
+_TITLE = r"(?:Dr\.|Prof\.|Dipl\.-Ing\.|Ing\.|Mag\.)"
+_NOT_TITLE = r"(?!(?:Dr|Prof|Dipl|Ing|Mag)\b)"
+# Words that follow a greeting but are no name.
+_NOT_NAMES = {
+    "zusammen", "Team", "Kollegen", "Kolleginnen", "Damen", "Herren", "Leute", "alle",
+    "all", "everyone", "there", "team", "Team,", "folks", "guys", "miteinander", "Sie",
+    "Ihr", "Euch", "Du", "you", "und", "and", "Welt", "World", "Support", "Vertrieb",
+    "Sales", "Service", "Kunde", "Kundin", "Herr", "Frau", "Mr", "Ms", "Mrs", "Partner",
+    "Partnerin", "Geschäftsführung", "Einkauf", "IT", "Ihnen", "Dir", "Kundenservice",
+}  # fmt: skip
+
+_GREETING_RE = re.compile(
+    r"(?P<lead>\b(?:Hallo|Hi|Hey|Moin|Servus|Grüß Gott|Grüezi|Liebe[rs]?|Sehr geehrte[rs]?|"
+    r"Guten (?:Tag|Morgen|Abend)|Dear|Hello|Good (?:morning|afternoon|evening))"
+    rf",?\s+(?:{_HONORIFIC}\s+)?(?:{_TITLE}\s+)*)"
+    rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
+)
+_HONORIFIC_RE = re.compile(
+    rf"(?P<lead>\b{_HONORIFIC}\s+(?:{_TITLE}\s*)*|(?<![\w.]){_TITLE}\s*(?:{_TITLE}\s*)*)"
+    rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
+)
+_STRONG_CLOSING = (
+    r"(?:(?:Viele|Beste|Liebe|Herzliche|Freundliche|Schöne|Sonnige|Mit freundlichen|"
+    r"Mit besten|Mit herzlichen|Mit vielen|Mit freundlichem)\s+Grü(?:ß|ss)en?|Gru(?:ß|ss)"
+    r"|Grüße|LG|VG|MfG|Best regards|Kind regards|Warm regards|Best wishes)"
+)
+# Words that close a mail but also start sentences ("Best Practices", "Danke Anna für …"):
+# a name after them only counts after a comma or on the next line.
+_WEAK_CLOSING = (
+    r"(?:Regards|Best|Cheers|Thanks|Thank you|Many thanks|Vielen Dank|Danke|Bis bald|Ciao|"
+    r"Tschüss)"
+)
+_SIGNOFF_START = r"(?:^[ \t]*|(?<=[.!?] ))"
+_SIGNOFF_NAME = (
+    r"(?:(?:i\.\s?A\.|i\.\s?V\.|ppa\.)\s*)?)"
+    rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,(]))"
+)
+_SIGNOFF_RE = re.compile(
+    rf"(?P<lead>{_SIGNOFF_START}(?:{_STRONG_CLOSING}(?:\s+(?:aus|from)\s+{_NAME_WORD})?"
+    r"\s*[,.!]?[ \t]*(?:\n[ \t]*|[ \t]+)"
+    rf"|{_WEAK_CLOSING}[ \t]*[!.]?[ \t]*(?:,[ \t]*\n?|\n)[ \t]*)" + _SIGNOFF_NAME,
+    re.MULTILINE,
+)
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """Replace personal data in ``text`` with typed placeholders (see module docstring).
+
+    ``names``: person names known from the context (CRM contact column, email headers,
+    transcript speakers); each full name and each part of it is redacted as a whole word.
+    """
+    if not text:
+        return text
+    text = _EMAIL_RE.sub(EMAIL, text)
+    text = _URL_RE.sub(_url, text)
+    text = _IBAN_RE.sub(IBAN, text)
+    text = _ADDRESS_RE.sub(ADDRESS, text)
+    text = _PHONE_LABEL_RE.sub(lambda m: m[1] + PHONE, text)
+    text = _PHONE_RE.sub(_phone, text)
+    names_re = _names_pattern(tuple(sorted(set(names) | find_person_names(text))))
+    if names_re is not None:
+        text = names_re.sub(NAME, text)
+    text = _SIGNOFF_RE.sub(_name_after_lead, text)
+    text = _GREETING_RE.sub(_name_after_lead, text)
+    text = _HONORIFIC_RE.sub(_name_after_lead, text)
+    return text
+
+
+def name_parts(name: str) -> list[str]:
+    """A display name split into the parts worth redacting on their own."""
+    name = re.sub(r"[\"'<>()\[\]]", " ", name)
+    if "," in name:  # "Schneider, Anna"
+        last, _, first = name.partition(",")
+        name = f"{first} {last}"
+    parts = []
+    for word in re.split(r"\s+", name.strip()):
+        word = word.strip(".,;:")
+        bare = word.rstrip(".")
+        if len(bare) < 3 or bare.lower() in _TITLE_WORDS or not re.search(r"[^\W\d_]", bare):
+            continue
+        parts.append(bare)
+    return parts
+
+
+_TITLE_WORDS = {
+    "dr", "prof", "herr", "herrn", "frau", "mr", "mrs", "ms", "von", "van", "der", "den",
+    "de", "del", "la", "le", "zu", "und", "and", "dipl", "ing", "mag", "sir", "jun", "sen",
+    "gmbh", "ag", "kg", "ltd", "inc", "team", "info", "kontakt", "contact", "sales", "vertrieb",
+    "support", "noreply", "no-reply", "office", "service", "mail", "hello", "hallo",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    variants: set[str] = set()
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        parts = name_parts(name)
+        if parts:
+            variants.add(" ".join(parts))
+            variants.update(parts)
+            whole = " ".join(re.sub(r"[\"'<>()\[\],;]", " ", name).split())
+            if len(whole) >= 3:
+                variants.add(whole)  # "Sanne de Boer" with its particle
+    if not variants:
+        return None
+    alternatives = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
+    return re.compile(rf"(?<![\w\[])(?:{alternatives})(?![\w\]])")
+
+
+def _url(match: re.Match[str]) -> str:
+    url = match[0].rstrip(".,;:!?)")
+    tail = match[0][len(url) :]
+    if ("?" in url and "=" in url.split("?", 1)[1]) or "#" in url and "=" in url:
+        return URL + tail
+    if _PERSONAL_HOSTS.search(url) or EMAIL in url or "@" in url:
+        return URL + tail
+    return match[0]
+
+
+def _phone(match: re.Match[str]) -> str:
+    raw = match[0]
+    digits = sum(c.isdigit() for c in raw)
+    if digits < 7 or digits > 15 or _DATE_LIKE.match(raw.strip()):
+        return raw
+    return PHONE
+
+
+def _name_after_lead(match: re.Match[str]) -> str:
+    name = match["name"]
+    words = name.split()
+    if words[0] in _NOT_NAMES or words[0].strip(",") in _NOT_NAMES:
+        return match[0]
+    # Keep a trailing common word the greedy two-word match swallowed ("Frau Weber Bescheid").
+    return match["lead"] + NAME

@@ -1,0 +1,72 @@
+"""Planted personal data ("canaries") for the PII tests.
+
+Each canary is written into test inputs where real sales material carries that kind of data;
+none of its ``needles`` may ever appear in the store, the outputs, the logs or the Prefect
+artifacts. Names are deliberately unusual so a hit is never a coincidence.
+
+    from pii_canaries import CANARIES, NEEDLES, find_canaries
+    assert find_canaries(output_text) == []
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Canary:
+    kind: str  # email | phone | iban | address | url | name
+    text: str  # as planted in the inputs
+    needles: tuple[str, ...]  # substrings (case-insensitive) that betray a leak
+
+
+CUSTOMER_FIRST = "Kerstin"
+CUSTOMER_LAST = "Quastenberg"
+CUSTOMER = f"{CUSTOMER_FIRST} {CUSTOMER_LAST}"  # customer contact (CRM contact column, From:)
+SECOND_CUSTOMER = "Thaddäus Wimmelbrink"  # another customer, named in greetings and headers
+REP_FIRST = "Roswitha"  # our rep's first name in a sign-off ("Viele Grüße, Roswitha")
+REP = f"{REP_FIRST} Hinterkaifeck"  # our rep (config company.people)
+
+EMAIL = Canary("email", "kerstin.quastenberg@bremer-kanaltechnik.de", ("kerstin.quastenberg@",))
+EMAIL_OBFUSCATED = Canary("email", "thaddaeus (at) wimmelbrink-bau.de", ("thaddaeus (at)",))
+PHONE_MOBILE = Canary("phone", "+49 171 4482913", ("4482913", "448 2913"))
+PHONE_LANDLINE = Canary("phone", "(0421) 98 76 54-32", ("98 76 54", "98765432"))
+PHONE_INTL = Canary("phone", "+44 20 7946 0958", ("7946 0958", "79460958"))
+IBAN = Canary("iban", "DE44 5001 0517 5407 3249 31", ("5407 3249", "DE44500105175407324931"))
+ADDRESS = Canary("address", "Lindwurmstraße 88, 80337 München", ("Lindwurmstraße 88", "80337"))
+URL = Canary(
+    "url",
+    "https://portal.bremer-kanaltechnik.de/login?user=kquastenberg&token=9f8e7d6c",
+    ("kquastenberg", "9f8e7d6c"),
+)
+NAME_CUSTOMER = Canary("name", CUSTOMER, (CUSTOMER_LAST, "Kerstin Q"))
+NAME_SECOND = Canary("name", SECOND_CUSTOMER, ("Wimmelbrink", "Thaddäus"))
+NAME_REP = Canary("name", REP, ("Roswitha", "Hinterkaifeck"))
+
+CANARIES: tuple[Canary, ...] = (
+    EMAIL,
+    EMAIL_OBFUSCATED,
+    PHONE_MOBILE,
+    PHONE_LANDLINE,
+    PHONE_INTL,
+    IBAN,
+    ADDRESS,
+    URL,
+    NAME_CUSTOMER,
+    NAME_SECOND,
+    NAME_REP,
+)
+NEEDLES: tuple[str, ...] = tuple(n for c in CANARIES for n in c.needles)
+
+# A sentence carrying every non-name canary, for free text in any format.
+CONTACT_SENTENCE = (
+    f"Erreichbar unter {EMAIL.text} oder {EMAIL_OBFUSCATED.text}, mobil {PHONE_MOBILE.text}, "
+    f"Büro {PHONE_LANDLINE.text}, London {PHONE_INTL.text}. Rechnung an {ADDRESS.text}; "
+    f"IBAN {IBAN.text}. Zugang: {URL.text} ."
+)
+
+
+def find_canaries(text: str) -> list[str]:
+    """The needles found in ``text`` (empty list: no leak)."""
+    folded = text.casefold()
+    return [n for n in NEEDLES if n.casefold() in folded]
