@@ -25,7 +25,7 @@ def _logger_fn():
 @task(name="ingest", cache_policy=NO_CACHE)
 def ingest_task(config: Config, store: Store) -> list[dict[str, str]]:
     results = pipeline.run_ingest(config, store, log=_logger_fn())
-    return pipeline.ingest_report_rows(results, store)
+    return pipeline.ingest_report_rows(results)
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)

@@ -177,7 +177,7 @@ def cmd_ingest(args) -> int:
     store = Store(config.store_path)
     try:
         results = ingest.ingest_paths(pairs, store, config, inbox=config.paths.inputs)
-        rows = ingest_report_rows(results, store)
+        rows = ingest_report_rows(results)
     finally:
         store.close()
     writer = csv.writer(sys.stdout, lineterminator="\n")

@@ -60,25 +60,26 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
         f"Ingest: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
         f"{counts['rejected']} rejected; store holds {store.document_count()} documents"
     )
-    for r in results:
-        if r.status == "rejected":
-            log(f"Rejected {r.file}: {r.reason}")
+    for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
+        log(f"Rejected {row['file']}: {row['reason']}")
     return results
 
 
-def ingest_report_rows(results: Sequence[FileResult], store: Store) -> list[dict[str, str]]:
-    """Rows of ingest_report.csv. Document counts come from the store, so a file skipped as
-    unchanged on a re-run reports the same count as when it was first read."""
+def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
+    """Rows of ingest_report.csv. File names go through redaction too: sales staff name
+    files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
+    from ingest.redact import redact
+
     rows = []
     for r in results:
-        count = len(r.documents) or len(store.file_doc_ids(r.file, r.sha256))
+        count = r.document_count or len(r.documents)
         rows.append(
             {
-                "file": r.file,
+                "file": redact(r.file),
                 "source": r.source,
                 "status": r.status,
                 "documents": str(count if r.status == "accepted" else 0),
-                "reason": r.reason,
+                "reason": redact(r.reason),
             }
         )
     return rows

@@ -70,3 +70,34 @@ def test_cluster_snapshots_and_taken_ids(tmp_path):
     assert store.load_clusters_before("2026-09") == []
     assert store.all_cluster_ids() == {"C0001", "C0002"}
     assert store.all_cluster_ids(except_month="2026-10") == {"C0001"}
+
+
+def test_changed_file_supersedes_its_old_version(tmp_path):
+    store = Store(tmp_path / "s.sqlite")
+    v1 = FileResult(
+        "calls/a.txt",
+        "call",
+        "accepted",
+        "",
+        "v1",
+        [doc("old", date(2026, 10, 1)), doc("kept", date(2026, 10, 2))],
+    )
+    other = FileResult(
+        "calls/b.txt", "call", "duplicate", "", "b1", [doc("shared", date(2026, 10, 3))]
+    )
+    v1.documents.append(doc("shared", date(2026, 10, 3)))
+    store.save_file_result(v1)
+    store.save_file_result(other)
+    v2 = FileResult(
+        "calls/a.txt",
+        "call",
+        "accepted",
+        "",
+        "v2",
+        [doc("kept", date(2026, 10, 2)), doc("edited", date(2026, 10, 4))],
+    )
+    store.save_file_result(v2)
+    ids = {d.doc_id for d in store.iter_documents()}
+    assert ids == {"kept", "edited", "shared"}  # "shared" is still b.txt's
+    assert store.file_result("calls/a.txt", "v1") is None
+    assert store.file_result("calls/a.txt", "v2").status == "accepted"
