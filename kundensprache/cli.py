@@ -135,6 +135,19 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from kundensprache.config import load_config
+    from kundensprache.months import parse_month
+
+    if args.month:
+        try:
+            parse_month(args.month)
+        except ValueError as exc:
+            raise UserFacingError(str(exc)) from exc
+    for flag in ("inputs", "config"):
+        value = getattr(args, flag)
+        if value and not Path(value).exists():
+            raise UserFacingError(f"--{flag} {value}: no such file or folder")
+    load_config(args.config)  # a broken config fails here, readably, before Prefect starts
     from flows.monthly import monthly_keywords
 
     folder = monthly_keywords(
