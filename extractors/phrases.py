@@ -71,6 +71,17 @@ GROUP = 64
 MAX_CHARS = 100_000
 
 
+# Redaction placeholders ("[NAME]", "[TELEFON]", ...; see ingest.redact) are never words of
+# the customer. Masked with dots of the same length, so offsets stay and no phrase spans one.
+_PLACEHOLDER = re.compile(r"\[[A-ZÄÖÜ][A-ZÄÖÜ-]*\]")
+
+
+def mask_placeholders(text: str) -> str:
+    if "[" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: "." * len(m.group()), text)
+
+
 @dataclass(frozen=True)
 class Phrase:
     """One occurrence of a candidate phrase in a text."""
@@ -177,7 +188,7 @@ class PhraseExtractor:
             code = langs.get(lang)
             if code is None:
                 code = langs[lang] = canonical_lang(lang)
-            text = text or ""
+            text = mask_placeholders(text or "")
             if len(text) <= MAX_CHARS:
                 pieces[code].append((i, 0, text))
             else:

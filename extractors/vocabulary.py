@@ -162,10 +162,11 @@ def build_vocabulary(
         if on_site is not None and not on_site.contains(lemmas):
             flags.append("not_on_website")
         rec = sum(scoring.recency(d, report_end) for d in c.doc_dates.values()) / len(c.docs)
+        specific = 1.0 if keep else scoring.specificity(words, code)
         relevance = scoring.relevance(
             account_weight=sum(c.accounts.values()),
             document_weight=sum(c.docs.values()),
-            specificity=scoring.specificity(words, code),
+            specificity=specific,
             n_lemmas=n_lemmas,
             boilerplate=boilerplate,
             recency=rec,
@@ -186,6 +187,7 @@ def build_vocabulary(
             relevance=relevance,
             doc_ids=sorted(c.docs),
             flags=flags,
+            specificity=round(specific, 4),
         )
         scored.append((term, keep))
 

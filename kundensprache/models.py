@@ -89,6 +89,9 @@ class Term:
     relevance: float  # extractor's corpus-level score, higher = more customer-specific
     doc_ids: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # e.g. "brand", "not_on_website"
+    # 0.1..1: how far from everyday language the phrase is ("Termin" low, "DATEV-Schnittstelle"
+    # high); the score weighs it so generic words do not crowd out real search phrases.
+    specificity: float = 1.0
 
 
 @dataclass(frozen=True)

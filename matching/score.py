@@ -118,7 +118,11 @@ def score(
     max_mentions: int,
     max_impressions: int,
 ) -> float:
-    """0–100: customer demand times search opportunity (see README for a worked example)."""
+    """0–100: customer demand x search opportunity x keyword quality (README: worked example).
+
+    Keyword quality is the extractor's specificity: an everyday word ("Termin") that many
+    customers say is still a poor search keyword next to "Schnittstelle zu DATEV".
+    """
     demand = (
         0.55 * _log_share(term.accounts, max_accounts)
         + 0.30 * _log_share(term.mentions, max_mentions)
@@ -126,7 +130,8 @@ def score(
     )
     volume = _log_share(match.impressions, max_impressions)
     chance = OPPORTUNITY_BASE[opportunity] + OPPORTUNITY_VOLUME[opportunity] * volume
-    return round(100.0 * demand * chance, 1)
+    quality = 0.3 + 0.7 * term.specificity
+    return round(100.0 * demand * chance * quality, 1)
 
 
 def _log_share(value: int, maximum: int) -> float:

@@ -135,3 +135,12 @@ def test_score_rewards_demand_and_opportunity():
     top = term(mentions=50, accounts=20)
     assert score(top, "rising", "gap", NO_MATCH, **kw) == 100.0
     assert 0.0 <= score(weak, "falling", "covered", seen, **kw) <= 100.0
+
+
+def test_score_prefers_specific_phrases_over_everyday_words():
+    kw = dict(max_accounts=20, max_mentions=50, max_impressions=10000)
+    everyday, specific = term(mentions=30, accounts=12), term(mentions=30, accounts=12)
+    everyday.specificity, specific.specificity = 0.2, 1.0
+    assert score(specific, "stable", "gap", NO_MATCH, **kw) > 1.5 * score(
+        everyday, "stable", "gap", NO_MATCH, **kw
+    )
