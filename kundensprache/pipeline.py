@@ -26,7 +26,13 @@ from matching.candidates import (
     cluster_rows,
     unmatched_rows,
 )
-from matching.match import QueryStats, aggregate_queries, match_terms, unmatched_queries
+from matching.match import (
+    QueryStats,
+    aggregate_queries,
+    exact_form,
+    match_terms,
+    unmatched_queries,
+)
 from matching.score import fit_ctr_curve
 from reports.html import render_report
 from reports.writer import csv_text, write_month
@@ -245,13 +251,13 @@ def run_match(
     queries: Sequence[QueryStats],
     topics: Topics,
 ) -> tuple[list[Candidate], list[QueryStats]]:
-    from extractors.phrases import content_lemmas, phrase_key
+    from extractors.phrases import phrase_key
 
     matches = match_terms(
         terms,
         queries,
+        exact_fn=exact_form,
         key_fn=phrase_key,
-        lemmas_fn=content_lemmas,
         term_vectors=topics.term_vectors,
         query_vectors=topics.query_vectors,
         semantic_threshold=config.matching.semantic_threshold,

@@ -1,12 +1,13 @@
 """Match customer phrases to Search Console queries.
 
-Both sides go through the same normalisation as the extractor (``extractors.phrase_key``:
-case, umlauts/``ae``, ``ß``/``ss``, hyphens, lemmas), so the customer's "CRM-Tools" meets the
-query "crm tool". Match types, strongest first:
+Both sides go through the same normalisation as the extractor, so the customer's
+"CRM-Tools" meets the query "crm tool". Match types, strongest first:
 
-- ``exact``: same normalised key;
-- ``variant``: same content lemmas in another order or inflection
-  ("Angebote als PDF verschicken" / "angebot pdf verschicken");
+- ``exact``: the same words after folding case, umlauts (``ä``/``ae``), ``ß``/``ss`` and
+  hyphens ("CRM-Tool" / "crm tool", "Zeiterfassung App" / "zeiterfassung app");
+- ``variant``: the same content lemmas (``extractors.phrase_key``) in another order or
+  inflection, stop words aside ("Angebote als PDF verschicken" / "angebot pdf verschicken",
+  "Schnittstelle zu DATEV" / "datev schnittstelle");
 - ``semantic``: embedding cosine similarity at or above a threshold; the query is shown in
   the output so a human can judge it.
 
@@ -25,6 +26,15 @@ import numpy as np
 from kundensprache.models import QueryRow, Term
 
 MATCH_RANK = {"exact": 0, "variant": 1, "semantic": 2, "none": 3}
+
+
+def exact_form(text: str, lang: str) -> str:
+    """The words of ``text`` with case, umlauts, ``ß`` and hyphens folded, order kept."""
+    from extractors.normalize import canonical_lang, fold, word_parts
+
+    return " ".join(fold(w) for w in word_parts(text, canonical_lang(lang)))
+
+
 MAX_SEMANTIC_MATCHES = 3
 
 
@@ -118,22 +128,22 @@ def match_terms(
     terms: Sequence[Term],
     queries: Sequence[QueryStats],
     *,
+    exact_fn: Callable[[str, str], str],
     key_fn: Callable[[str, str], str],
-    lemmas_fn: Callable[[str, str], tuple[str, ...]],
     term_vectors: np.ndarray | None = None,
     query_vectors: np.ndarray | None = None,
     semantic_threshold: float = 0.82,
 ) -> list[Match]:
     """One Match per term (same order). Vectors: L2-normalised rows, or None to skip semantic."""
     languages = sorted({t.language for t in terms} | {"de", "en"})
+    by_exact: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-    by_lemmas: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
     for qi, q in enumerate(queries):
         for lang in languages:
-            by_key[(lang, key_fn(q.query, lang))].append(qi)
-            lemmas = tuple(sorted(set(lemmas_fn(q.query, lang))))
-            if lemmas:
-                by_lemmas[(lang, lemmas)].append(qi)
+            by_exact[(lang, exact_fn(q.query, lang))].append(qi)
+            key = key_fn(q.query, lang)
+            if key:
+                by_key[(lang, key)].append(qi)
 
     sims = None
     if term_vectors is not None and query_vectors is not None and len(queries) and len(terms):
@@ -141,9 +151,8 @@ def match_terms(
 
     matches: list[Match] = []
     for ti, term in enumerate(terms):
-        exact = set(by_key.get((term.language, term.key), []))
-        lemmas = tuple(sorted(set(lemmas_fn(term.keyword, term.language))))
-        variant = set(by_lemmas.get((term.language, lemmas), [])) - exact if lemmas else set()
+        exact = set(by_exact.get((term.language, exact_fn(term.keyword, term.language)), []))
+        variant = set(by_key.get((term.language, term.key), [])) - exact if term.key else set()
         if exact or variant:
             ordered = sorted(exact, key=lambda i: _order(queries[i])) + sorted(
                 variant, key=lambda i: _order(queries[i])
