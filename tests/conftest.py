@@ -24,3 +24,12 @@ def artifacts_dir() -> Path:
     """Where tests leave files a human may want to look at (screenshots)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect server (its own SQLite DB under PREFECT_HOME) for all flow tests."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
