@@ -144,3 +144,22 @@ def test_score_prefers_specific_phrases_over_everyday_words():
     assert score(specific, "stable", "gap", NO_MATCH, **kw) > 1.5 * score(
         everyday, "stable", "gap", NO_MATCH, **kw
     )
+
+
+def test_readme_worked_example_matches_the_code():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    crm = term(mentions=9, accounts=7, key="crm handwerker")
+    crm.specificity = 0.9
+    match = Match("exact", [q("crm für handwerker", 2412, 31, 12.4)])
+    value = score(
+        crm,
+        "rising",
+        "striking_distance",
+        match,
+        max_accounts=12,
+        max_mentions=40,
+        max_impressions=18000,
+    )
+    assert f"score   = 100 × 0.782 × 0.949 × 0.93 = {value}" in readme
