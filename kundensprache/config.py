@@ -123,8 +123,6 @@ class MatchingConfig:
 
 @dataclass
 class OpportunityConfig:
-    # Average position up to which a query "ranks well".
-    covered_max_position: float = 7.9
     # Striking distance: average position in this range.
     striking_min_position: float = 8.0
     striking_max_position: float = 20.0

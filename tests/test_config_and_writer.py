@@ -1,5 +1,7 @@
 """Config loading (TOML + environment) and the all-or-nothing output writer."""
 
+from pathlib import Path
+
 import pytest
 
 from kundensprache.config import ConfigError, load_config
@@ -98,3 +100,18 @@ def test_interrupted_write_leaves_previous_output_intact(tmp_path, monkeypatch):
 def test_csv_text_is_plain_and_stable():
     text = csv_text(["a", "b"], [{"a": "x, y", "b": "ü"}])
     assert text == 'a,b\n"x, y",ü\n'
+
+
+def test_readme_documents_every_config_key():
+    import dataclasses
+
+    from kundensprache.config import Config
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Configuration") :]
+    for sec in dataclasses.fields(Config):
+        if sec.name == "source":
+            continue
+        assert f"[{sec.name}]" in section, sec.name
+        for key in dataclasses.fields(sec.default_factory()):
+            assert f"\n{key.name} = " in section, f"[{sec.name}] {key.name}"
