@@ -15,7 +15,7 @@ phrases), with A's snapshot as history: share of A's phrases whose topic id is u
 mean of 3 seeds.
 Scale: 5k/20k/50k phrases made from the banking77 train set plus textual variations, through
 `embed_and_cluster` with a fresh SQLite store (cache cold) and again (cache warm); each run in
-its own process, so peak memory (max RSS, model included) is that run's.
+its own process, so peak memory (peak RSS, model included when it is loaded) is that run's.
 """
 
 from __future__ import annotations
@@ -241,6 +241,18 @@ def scale_phrases(train: Path, n: int) -> tuple[list[str], list[str]]:
     raise SystemExit(f"could only make {len(seen)} distinct phrases from {train}")
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: on Linux ru_maxrss carries
+    the parent's peak over fork + exec, which would charge the quality part's models here."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def scale_one(train: Path, n: int, store_path: Path) -> dict:
     """One timed run in this process (called in a subprocess by `scale`)."""
     texts, gold = scale_phrases(train, n)
@@ -248,7 +260,7 @@ def scale_one(train: Path, n: int, store_path: Path) -> dict:
     start = time.perf_counter()
     clustering, _ = embed_and_cluster(texts, ["en"] * n, config=Config(), cache=store)
     took = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     nmi, ari = scores(gold, clustering.assignments)
     return {
         "seconds": took,
