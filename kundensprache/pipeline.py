@@ -207,7 +207,7 @@ def run_topics(
         [t.language for t in terms],
         config=config,
         cache=store,
-        weights=[float(t.mentions) for t in terms],
+        weights=[topic_weight(t) for t in terms],
         previous=store.load_clusters_before(month),
         taken_ids=store.all_cluster_ids(except_month=month),
         progress=progress,
@@ -236,6 +236,12 @@ def run_topics(
         term_vectors,
         query_vectors,
     )
+
+
+def topic_weight(term: Term) -> float:
+    """How strongly a phrase shapes its topic and names it: customers who say it, times how
+    specific it is, so "Schnittstelle zu DATEV" names a topic rather than "Büro"."""
+    return round(term.accounts * (0.3 + 0.7 * term.specificity), 6)
 
 
 def query_language(query: str, detect: Callable[[str], str]) -> str:
