@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 OPPORTUNITY_TEXT = {
-    "gap": "Lücke – Kunden sagen es, die Website wird dafür nicht gefunden",
-    "striking_distance": "Fast da – Position 8–20",
+    "gap": "Lücke (nicht gefunden)",
+    "striking_distance": "Fast da (Position 8–20)",
     "low_ctr": "Wenig Klicks für die Position",
-    "covered": "Abgedeckt – rankt gut",
+    "covered": "Abgedeckt (rankt gut)",
 }
 COLORS = {
     "gap": "#c0392b",
