@@ -14,10 +14,12 @@ One run, one markdown table, all methods side by side:
   contains. Recall of gold phrases (said in >= 2 notes) in the top 40, and the share of the
   top 40 that is small talk. Matched by content lemmas, the same for every method.
 - throughput: words/s (whitespace words) of the extractor, spaCy's bare tokenizer
-  (``spacy.blank``, ``nlp.pipe``) and YAKE on the same texts; CPU time, best of N runs.
+  (``spacy.blank``, ``nlp.pipe``) and YAKE on the same texts; CPU time of one process, best of
+  N runs; also wall time of the extractor with ``--processes`` worker processes next to the
+  tokenizer's wall time (one process).
 
 Usage: python benchmarks/bench_extraction.py [--banking77 DIR] [--xsid DIR] [--top 100]
-       [--dump-unjudged FILE] [--skip-keybert]
+       [--dump-unjudged FILE] [--skip-keybert] [--processes 2] [--only-throughput]
 """
 
 from __future__ import annotations
@@ -192,12 +194,17 @@ def sales_scores(cands: Candidates, notes: list[dict]) -> tuple[str, str]:
     return f"{100 * recall:.0f}% of {len(gold)}", f"{100 * small / max(1, len(cands)):.0f}%"
 
 
-def words_per_second(fn: Callable[[], object], words: int, repeats: int) -> float:
+def words_per_second(
+    fn: Callable[[], object],
+    words: int,
+    repeats: int,
+    clock: Callable[[], float] = time.process_time,
+) -> float:
     best = float("inf")
     for _ in range(repeats):
-        start = time.process_time()
+        start = clock()
         fn()
-        best = min(best, time.process_time() - start)
+        best = min(best, clock() - start)
     return words / best
 
 
@@ -227,9 +234,11 @@ def candidates(
 
 
 def throughput(
-    short: list[str], words: int, extractors: dict, repeats: int
+    short: list[str], words: int, extractors: dict, repeats: int, processes: int
 ) -> dict[str, dict[str, float]]:
-    """words/s on short texts (one query each) and long ones (20 queries joined)."""
+    """words/s on short texts (one query each) and long ones (20 queries joined): CPU time
+    of one process; with ``processes`` > 1 also wall time of the extractor with that many
+    worker processes (``pipe(n_process=...)``) next to the tokenizer's wall time in one."""
     import spacy
     import yake
 
@@ -262,6 +271,25 @@ def throughput(
             "kundensprache (trained spaCy)": words_per_second(ours_trained, tenth_words, 1),
             "YAKE": words_per_second(yake_run, tenth_words, 1),
         }
+    if processes > 1:
+        for label, texts in (("short", short), ("long", long)):
+
+            def tokenizer_wall(t=texts):
+                return sum(len(d) for d in bare.pipe(t, batch_size=256))
+
+            def ours_parallel(t=texts):
+                items = ((x, "en") for x in t)
+                return sum(len(p) for p in blank.pipe(items, n_process=processes))
+
+            ours_parallel(texts[:2000])  # start the worker processes (seconds), untimed
+            wall = time.perf_counter
+            result[f"{label}, {processes} processes, wall"] = {
+                "spaCy tokenizer (ceiling)": words_per_second(tokenizer_wall, words, repeats, wall),
+                "kundensprache (blank spaCy)": words_per_second(
+                    ours_parallel, words, repeats, wall
+                ),
+            }
+        blank.close()
     return result
 
 
@@ -277,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3, help="throughput: best of N runs")
     parser.add_argument("--skip-keybert", action="store_true")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="throughput: also with this many processes"
+    )
+    parser.add_argument("--only-throughput", action="store_true", help="skip the quality runs")
     parser.add_argument(
         "--dump-unjudged", type=Path, help="write candidates without a judgement to this CSV"
     )
@@ -296,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         ("banking77", "en", *load_banking77(args.banking77)),
         ("xsid_de", "de", *load_xsid(args.xsid)),
     ]
-    for name, lang, texts, labels, n_intents in corpora:
+    for name, lang, texts, labels, n_intents in [] if args.only_throughput else corpora:
         judged = load_judgements(args.judgements / f"judgements_{name}.csv")
         for method in METHODS:
             start = time.perf_counter()
@@ -311,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
 
     notes = load_sales(args.sales)
     sales_texts = [n["text"] for n in notes]
-    for method in METHODS:
+    for method in [] if args.only_throughput else METHODS:
         cands = candidates(method, sales_texts, "de", SALES_TOP, extractors, args.skip_keybert)
         if cands is not None:
             recall, small = sales_scores(cands, notes)
@@ -321,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     with (args.banking77 / "train.csv").open(encoding="utf-8") as handle:
         short = [r["text"] for r in csv.DictReader(handle)]
     words = sum(len(t.split()) for t in short)
-    for label, rates in throughput(short, words, extractors, args.repeats).items():
+    rates_by_label = throughput(short, words, extractors, args.repeats, args.processes)
+    for label, rates in rates_by_label.items():
         for method, rate in rates.items():
             methods[method][f"words/s ({label})"] = f"{rate:,.0f}"
 
@@ -339,8 +372,14 @@ def main(argv: list[str] | None = None) -> int:
         f"Top {args.top} candidates per method; ours min_documents=2; YAKE/KeyBERT "
         f"{PER_DOC_KEYWORDS} keywords per document, pooled by document frequency (>= 2) "
         "under the same phrase key as ours. "
-        f"Throughput: banking77 train ({words:,} words), CPU time, best of {args.repeats} "
-        "(trained spaCy and YAKE: one run on a tenth)."
+        f"Throughput: banking77 train ({words:,} words), CPU time of one process, best of "
+        f"{args.repeats} (trained spaCy and YAKE: one run on a tenth)"
+        + (
+            f"; '{args.processes} processes, wall': wall-clock time, the extractor with "
+            f"pipe(n_process={args.processes}), the tokenizer in one process."
+            if args.processes > 1
+            else "."
+        )
     )
     print("Wall time per quality run (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     if args.dump_unjudged:

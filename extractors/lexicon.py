@@ -39,7 +39,18 @@ AUXILIARIES = {
         "is are was were be been being has have had do does did not n't never still keeps "
         "'s".split()
     ),
+    # German negation after a verb of state: "Export klappt *nicht*".
+    "de": frozenset("nicht nie".split()),
 }
+# German finite verbs of state that make a noun phrase a problem statement with a negation
+# after them ("Synchronisation funktioniert nicht", "Export klappt nicht"). Finite forms
+# only: infinitives ("Rechnungen drucken") are the German verb-phrase rule's.
+DE_STATE_VERBS = frozenset(
+    """
+    funktioniert funktionieren klappt klappen geht läuft laufen lädt startet öffnet reagiert
+    synchronisiert speichert druckt hängt passt stimmt greift
+    """.split()
+)
 # Stop words never removed from a key: they make a question a different search.
 WH_WORDS = {
     "de": frozenset(

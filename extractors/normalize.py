@@ -18,14 +18,28 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import math
 import re
 from pathlib import Path
 
 import spacy_lookups_data
-import wordfreq
 
+from extractors.compounds import split_compound
+from extractors.frequency import word_frequencies, zipf
 from extractors.lexicon import WH_WORDS, has_spacy_language, key_stop_words
+
+__all__ = [
+    "canonical_lang",
+    "content_lemmas",
+    "fold",
+    "key_from_lemmas",
+    "lemma_table",
+    "lemmatise",
+    "phrase_key",
+    "unit_lemmas",
+    "word_frequencies",
+    "word_parts",
+    "zipf",
+]
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # A word with its hyphenated parts ("E-Mail-Versand"); apostrophes split (French elision).
@@ -66,21 +80,6 @@ def lemma_table(lang: str) -> dict[str, str]:
         return {}
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
-
-
-@functools.cache
-def word_frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's frequency list for ``lang`` (empty if wordfreq has none)."""
-    try:
-        return wordfreq.get_frequency_dict(lang)
-    except (LookupError, ValueError, OSError):
-        return {}
-
-
-def zipf(word: str, lang: str) -> float:
-    """Zipf frequency (0..8) of a single lower-case word in everyday language."""
-    freq = word_frequencies(lang).get(word, 0.0)
-    return math.log10(freq) + 9.0 if freq > 0 else 0.0
 
 
 def lemmatise(word: str, lang: str) -> str:
@@ -184,9 +183,13 @@ def unit_lemmas(text: str, lang: str) -> tuple[str, ...]:
         lower = part.lower()
         if lower in stops:
             continue
-        lemma = lemmatise(part, lang)
-        if lemma and lemma not in stops:
-            lemmas.append(lemma)
+        # German closed compounds count as their parts: "Handwerkersoftware" has the key
+        # of "Software für Handwerker" (extractors.compounds).
+        pieces = split_compound(lower) if lang == "de" else (lower,)
+        for piece in pieces if len(pieces) > 1 else (part,):
+            lemma = lemmatise(piece, lang)
+            if lemma and lemma not in stops:
+                lemmas.append(lemma)
     result = tuple(lemmas)
     if len(cache) > 500_000:  # a long-running process must not grow without bound
         cache.clear()

@@ -1,7 +1,7 @@
-"""Turn a spaCy Doc into units with one coarse tag letter each.
+"""Word facts and one coarse tag letter per unit, computed over whole token arrays.
 
-Both paths end in the same tag string, so the phrase rules (regular expressions over the
-tags, see :mod:`extractors.phrases`) are written once:
+Both spaCy paths end in the same tag string, so the phrase rules (:mod:`extractors.spans`)
+are written once:
 
 ====  ==============================================================
 B     clause boundary (punctuation, line break)
@@ -9,7 +9,8 @@ S     stop word, number, anything that breaks a phrase
 P     preposition searchers keep ("für", "zu", "with")
 D     article or possessive ("die", "my")
 G     German "der"/"des" (may open a genitive: "Terminplanung der Monteure")
-X     English auxiliary or negation ("is", "not", "has", "n't")
+X     auxiliary or negation ("is", "not", "has", "n't"; German "nicht")
+Z     German verb of state ("funktioniert", "klappt": "Export klappt nicht")
 I     German clause-initial verb before an article ("*Lösche* den Wecker")
 Q     question word
 N     noun
@@ -20,9 +21,12 @@ R     English verb particle ("top *up*")
 O     other content word (adverb, finite verb, ...): breaks a phrase
 ====  ==============================================================
 
-Blank path: word lists, German capitalisation and the English lemma index of
-spacy-lookups-data. Trained path: the pipeline's POS tags. Per-word facts are cached by the
-word's text, so the hot loop does a dictionary lookup per token.
+Speed is the point of this module's shape: context-free facts about a word (class, lemmas,
+capitalisation, shape bits, list memberships) are computed once per word and kept in numpy
+columns of a :class:`WordInfo` table; on the blank path the row number lives in the spaCy
+lexeme itself (``Lexeme.rank``), so ``Doc.to_array`` hands back row numbers at C speed and a
+text costs no Python work per token. The context rules (German capitalisation, "adjective
+before a noun", English verb cues) are then whole-array numpy operations.
 """
 
 from __future__ import annotations
@@ -30,26 +34,27 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import spacy_lookups_data
-from spacy.attrs import IDX, LENGTH, ORTH, SPACY
-from spacy.strings import StringStore, hash_string
+from spacy.attrs import ID, IDX, ORTH
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.lexicon import (
     AUXILIARIES,
     DE_AFTER_INFINITIVE,
     DE_NOUN_STOP_WORDS,
+    DE_STATE_VERBS,
     DETERMINERS,
     EN_PARTICLES,
     EN_VERB_CUES,
     LIGHT_VERBS,
     PREPOSITIONS,
+    QUESTION_OPENERS,
     SALUTATIONS,
     WH_WORDS,
     stop_words,
@@ -58,30 +63,59 @@ from extractors.normalize import lemma_table, lemmatise, unit_lemmas
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _HYPHEN_SPLIT = re.compile(r"[-‐‑]")
-_ATTRS = [ORTH, IDX, LENGTH, SPACY]
 _PRONOUNS_AFTER_V1 = frozenset("ich wir sie es man du ihr er".split())
-_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV = 1, 2, 4, 8
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class _Word:
-    """Context-free facts about one word text, cached (one object per text: identity hash)."""
-
-    lower: str
-    cls: str  # B, S, P, D, Q or W (content word)
-    lemmas: tuple[str, ...]
-    cap: bool
-    namey: bool
-    bits: int  # English POS bits / German shape bits
-    compound: bool = False  # hyphenated, or a long German noun
-
-
+_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV, _PARTICIPLE = 1, 2, 4, 8, 16
 _DE_ADJ_END, _DE_INF_END, _DE_VERB_FORM = 1, 2, 4
 # English function words in German text (song and film titles, quotes): not German nouns.
 _DE_FOREIGN_STOPS = frozenset(
     "the a an of to in on for from with you your my me i we it is are and or at by this that "
     "be".split()
 )
+# spaCy's rank of a lexeme nobody has numbered yet (the blank pipeline has no vectors).
+_OOV_RANK = np.iinfo(np.uint64).max
+_ID_IDX = [ID, IDX]
+# A table this large is dropped and rebuilt: a long-running process must not grow forever.
+MAX_WORDS = 1_000_000
+
+# Question openers are matched as up to three lower-case form numbers packed into one int64.
+MAX_OPENER_WORDS = 3
+OPENER_BITS = 21
+OPENER_PAD = (1 << OPENER_BITS) - 1  # stands for "no word" past the end of a text
+assert MAX_WORDS < OPENER_PAD and all(
+    len(o.split()) <= MAX_OPENER_WORDS for os in QUESTION_OPENERS.values() for o in os
+)
+
+# Tag letters as bytes: the tag string is ``tags.tobytes().decode("ascii")``.
+T = {c: ord(c) for c in "BSPDGXZIQNMAVRO"}
+_W = ord("W")  # class of a content word, before the context rules give it a tag
+
+# Per-word flag bits (the ``flags`` column).
+F_CAP = 1  # first letter upper-case
+F_NAMEY = 2  # acronym, inner capital, digits, or a configured brand word
+F_COMPOUND = 4  # hyphenated, or a long German word
+F_SALUTATION = 8  # "Herr", "Mrs": the name after it is a person
+F_HYPHEN = 16  # a hyphen token ("CRM" "-" "Tools" join again)
+F_FIRST_ALNUM = 32
+F_LAST_ALNUM = 64
+F_PRONOUN_V1 = 128  # German pronoun after a clause-initial verb ("Brauchen *wir* ...")
+F_AFTER_INF = 256  # German word after a clause-final infinitive ("verschicken *können*")
+F_VERB_CUE = 512  # English word before a verb ("*to* transfer")
+F_PARTICLE = 1024  # English verb particle ("up", "out")
+F_OPENER = 2048  # first word of a question opener ("how", "wie")
+F_CONFIGURED = 4096  # holds the first lemma of a configured term (always_keep, brand, ...)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Word:
+    """Context-free facts about one word text (one object per text in a WordInfo)."""
+
+    lower: str
+    cls: str  # B, S, P, D, G, Q, X, Z, O or W (content word)
+    lemmas: tuple[str, ...]
+    cap: bool
+    namey: bool
+    bits: int  # English POS bits / German shape bits
+    compound: bool = False  # hyphenated, or a long German noun
 
 
 @functools.cache
@@ -97,59 +131,173 @@ def _en_pos_index() -> dict[str, int]:
 
 
 class WordInfo:
-    """Cached per-language word facts; ``brand_words`` are tagged as names, the words of
-    ``people`` (own staff) as stop words."""
+    """Per-language word table: ``words[i]`` and numpy columns ``cls``, ``flags``, ``bits``,
+    ``length`` and two random hash values per row (see :mod:`extractors.spans`).
+
+    ``brand_words`` are tagged as names, the words of ``people`` (own staff) as stop words,
+    words holding a lemma of ``configured_first`` get ``F_CONFIGURED``.
+    """
 
     def __init__(
         self,
         lang: str,
-        strings: StringStore,
         brand_words: frozenset[str] = frozenset(),
         people: frozenset[str] = frozenset(),
+        configured_first: frozenset[str] = frozenset(),
     ):
         self.lang = lang
-        self.strings = strings
         self.people = people
         self.brand_words = brand_words
+        self.configured_first = configured_first
         self.stops = stop_words(lang)
         self.preps = PREPOSITIONS.get(lang, frozenset())
         self.dets = DETERMINERS.get(lang, frozenset())
         self.wh = WH_WORDS.get(lang, frozenset())
         self.light_verbs = LIGHT_VERBS.get(lang, frozenset())
         self.auxiliaries = AUXILIARIES.get(lang, frozenset())
-        self.cache: dict[str, _Word] = {}
-        self.orth_cache: dict[int, _Word] = {}
-        self.hyphen_orths = frozenset(hash_string(h) for h in _HYPHEN_TOKENS)
+        self.state_verbs = DE_STATE_VERBS if lang == "de" else frozenset()
+        self.openers = frozenset(o.split()[0] for o in QUESTION_OPENERS.get(lang, ()))
+        self.words: list[Word] = []
+        self.by_text: dict[str, int] = {}
+        self.lower_ids: dict[str, int] = {}  # lower-case form -> number (the "lower" column)
+        self.by_orth: dict[int, int] = {}  # trained path: ORTH hash -> row
+        self._rng = np.random.default_rng(20260401)
+        self._grow(4096)
+        # Question openers by number of words, each packed into one number (see
+        # extractors.spans.question_spans).
+        codes: dict[int, list[int]] = {}
+        for opener in QUESTION_OPENERS.get(lang, ()):
+            words = opener.split()
+            code = sum(self.lower_id(w) << (OPENER_BITS * j) for j, w in enumerate(words))
+            codes.setdefault(len(words), []).append(code)
+        self.opener_codes = {n: np.array(sorted(c), dtype=np.int64) for n, c in codes.items()}
 
-    def get_orth(self, orth: int) -> _Word:
-        """Facts for a token by its spaCy ORTH hash (the hot path: one dict lookup)."""
-        word = self.orth_cache.get(orth)
-        if word is None:
-            if len(self.orth_cache) > 500_000:
-                self.orth_cache.clear()
-            word = self.orth_cache[orth] = self.get(self.strings[orth])
-        return word
+    def _grow(self, capacity: int) -> None:
+        old = len(self.words)
 
-    def get(self, text: str) -> _Word:
-        word = self.cache.get(text)
-        if word is None:
-            word = self._make(text)
-            if len(self.cache) > 500_000:
-                self.cache.clear()
-            self.cache[text] = word
-        return word
+        def grown(column: np.ndarray | None, dtype) -> np.ndarray:
+            new = np.zeros(capacity, dtype=dtype)
+            if column is not None:
+                new[:old] = column[:old]
+            return new
 
-    def _make(self, text: str) -> _Word:
+        self.cls = grown(getattr(self, "cls", None), np.uint8)
+        self.flags = grown(getattr(self, "flags", None), np.uint32)
+        self.bits = grown(getattr(self, "bits", None), np.uint8)
+        self.length = grown(getattr(self, "length", None), np.int64)
+        self.lower = grown(getattr(self, "lower", None), np.int64)
+        hashes = self._rng.integers(0, 2**64, size=(2, capacity), dtype=np.uint64, endpoint=False)
+        if old:
+            hashes[0, :old] = self.hash1[:old]
+            hashes[1, :old] = self.hash2[:old]
+        self.hash1, self.hash2 = hashes[0], hashes[1]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def row(self, text: str) -> int:
+        """The row of a word text, added on first sight."""
+        i = self.by_text.get(text)
+        if i is None:
+            i = self._add(text)
+        return i
+
+    def _add(self, text: str) -> int:
+        i = len(self.words)
+        if i >= len(self.cls):
+            self._grow(2 * len(self.cls))
+        word = self._make(text)
+        self.words.append(word)
+        self.by_text[text] = i
+        self.cls[i] = ord(word.cls)
+        self.bits[i] = word.bits
+        self.length[i] = len(text)
+        self.lower[i] = self.lower_id(word.lower)
+        self.flags[i] = self._flags(text, word)
+        return i
+
+    def lower_id(self, lower: str) -> int:
+        """The number of a lower-case form (the same for "Wie", "wie" and "WIE")."""
+        return self.lower_ids.setdefault(lower, len(self.lower_ids))
+
+    def _flags(self, text: str, word: Word) -> int:
+        lower = word.lower
+        flags = (
+            F_CAP * word.cap
+            | F_NAMEY * word.namey
+            | F_COMPOUND * word.compound
+            | F_SALUTATION * (lower in SALUTATIONS)
+            | F_HYPHEN * (text in _HYPHEN_TOKENS)
+            | F_FIRST_ALNUM * text[:1].isalnum()
+            | F_LAST_ALNUM * text[-1:].isalnum()
+            | F_OPENER * (lower in self.openers)
+            | F_CONFIGURED * (not self.configured_first.isdisjoint(word.lemmas))
+        )
+        if self.lang == "de":
+            flags |= F_PRONOUN_V1 * (lower in _PRONOUNS_AFTER_V1)
+            flags |= F_AFTER_INF * (lower in DE_AFTER_INFINITIVE)
+        elif self.lang == "en":
+            flags |= F_VERB_CUE * (lower in EN_VERB_CUES)
+            flags |= F_PARTICLE * (lower in EN_PARTICLES)
+        return flags
+
+    def doc_rows(self, docs: list[Doc], offsets: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and start offsets of the tokens of blank-pipeline Docs that sit at
+        ``offsets`` in one joined text.
+
+        The row is kept in the lexeme's ``rank`` (the blank pipeline has no vectors to rank):
+        only words never seen before cost Python work, once.
+        """
+        tables = [doc.to_array(_ID_IDX) for doc in docs]
+        table = np.concatenate(tables) if len(tables) != 1 else tables[0]
+        rows = table[:, 0]
+        if (rows == _OOV_RANK).any():
+            for doc, doc_table in zip(docs, tables, strict=True):
+                unknown = doc_table[:, 0] == _OOV_RANK
+                if unknown.any():
+                    strings, vocab = doc.vocab.strings, doc.vocab
+                    for orth in np.unique(doc.to_array([ORTH])[unknown]).tolist():
+                        vocab[orth].rank = self.row(strings[orth])
+            rows = np.concatenate([doc.to_array([ID]) for doc in docs])
+        starts = table[:, 1].astype(np.int64)
+        if len(docs) > 1:
+            sizes = [len(t) for t in tables]
+            starts += np.repeat(np.asarray(offsets, dtype=np.int64), sizes)
+        elif offsets and offsets[0]:
+            starts += offsets[0]
+        return rows.astype(np.intp), starts
+
+    def orth_rows(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and start offsets for a trained pipeline's Doc (its lexeme ranks index its
+        vectors, so the rows come from a dictionary keyed by ORTH)."""
+        table = doc.to_array([ORTH, IDX])
+        by_orth = self.by_orth
+        strings = doc.vocab.strings
+        rows = []
+        for orth in table[:, 0].tolist():
+            i = by_orth.get(orth)
+            if i is None:
+                i = by_orth[orth] = self.row(strings[orth])
+            rows.append(i)
+        return np.asarray(rows, dtype=np.intp), table[:, 1].astype(np.int64)
+
+    # --- facts -----------------------------------------------------------------------------
+
+    def _make(self, text: str) -> Word:
         lower = text.lower()
         lang = self.lang
         first = text[:1]
         cap = first.isupper()
         if lower in self.people:
-            return _Word(lower, "S", (), cap, False, 0)  # a name of our own staff
+            return Word(lower, "S", (), cap, False, 0)  # a name of our own staff
         if lower in self.auxiliaries:
-            return _Word(lower, "X", unit_lemmas(text, lang), cap, False, 0)
+            return Word(lower, "X", unit_lemmas(text, lang), cap, False, 0)
+        if lower in self.state_verbs:
+            return Word(lower, "Z", unit_lemmas(text, lang), cap, False, 0)
         if lower in self.light_verbs or lemmatise(text, lang) in self.light_verbs:
-            return _Word(lower, "O", unit_lemmas(text, lang), cap, False, 0)
+            return Word(lower, "O", unit_lemmas(text, lang), cap, False, 0)
         # Prepositions and articles first: "pro" and "per" are not on spaCy's stop lists.
         if lower in self.preps:
             cls = "P"
@@ -164,14 +312,14 @@ class WordInfo:
         else:
             cls = ""
         if cls:
-            return _Word(lower, cls, unit_lemmas(text, lang), cap, False, 0)
+            return Word(lower, cls, unit_lemmas(text, lang), cap, False, 0)
         if not first.isalnum() or text.isspace():
-            return _Word(lower, "S" if first in "'’" else "B", (), False, False, 0)
+            return Word(lower, "S" if first in "'’" else "B", (), False, False, 0)
         if not any(c.isalpha() for c in text) or "." in text:
-            return _Word(lower, "S", (), False, False, 0)
+            return Word(lower, "S", (), False, False, 0)
         lemmas = unit_lemmas(text, lang)
         if not lemmas:
-            return _Word(lower, "S", (), cap, False, 0)
+            return Word(lower, "S", (), cap, False, 0)
         # A hyphenated word is a name only if all its parts are ("CRM-Tool" is a compound).
         namey = lower in self.brand_words or all(
             _is_namey(part) for part in _HYPHEN_SPLIT.split(text) if part
@@ -181,7 +329,7 @@ class WordInfo:
             index = _en_pos_index()
             bits = index.get(lemmatise(text, lang), 0) | index.get(lower, 0)
             if lower.endswith(("ed", "ing")) and bits & _EN_VERB:
-                bits |= 16  # participle: an adjective in front of a noun
+                bits |= _PARTICIPLE  # an adjective in front of a noun
         elif lang == "de" and cap:
             table = lemma_table(lang)
             if lower in table and text not in table:
@@ -192,7 +340,7 @@ class WordInfo:
             if lower.endswith(("en", "ern", "eln")):
                 bits |= _DE_INF_END
         compound = any(h in text for h in _HYPHEN_TOKENS) or (lang == "de" and len(text) >= 10)
-        return _Word(lower, "W", lemmas, cap, namey, bits, compound)
+        return Word(lower, "W", lemmas, cap, namey, bits, compound)
 
 
 def _is_namey(text: str) -> bool:
@@ -204,169 +352,202 @@ def _is_namey(text: str) -> bool:
     )
 
 
-def token_table(doc: Doc) -> np.ndarray:
-    """ORTH, IDX, LENGTH, SPACY of every token: one C call, no Token objects."""
-    return doc.to_array(_ATTRS).reshape(-1, len(_ATTRS))
+# --- units --------------------------------------------------------------------------------
 
 
-def doc_words(table: np.ndarray, text: str, info: WordInfo) -> tuple[list, list, list, list]:
-    """Word facts, starts, ends and head-token indices of the units in a token table.
+@dataclass
+class Units:
+    """The words of a text as arrays: table rows, character offsets, last token index.
 
-    English spaCy splits "CRM-Tools" into three tokens; a hyphen with no space on either side
-    joins them again so every language sees the same word.
+    A unit is a token, or a hyphenated word spaCy split ("CRM" "-" "Tools") joined again so
+    every language sees the same word.
     """
-    if not len(table):
-        return [], [], [], []
-    orths, starts, lengths, spaces = table.T.tolist()
-    get = info.get_orth
-    cache = info.orth_cache
-    words = [cache.get(o) or get(o) for o in orths]
-    n = len(orths)
-    hyphens = info.hyphen_orths
-    if hyphens.isdisjoint(orths):
-        return words, starts, list(map(operator.add, starts, lengths)), list(range(n))
-    joins = [
-        h
-        for h, o in enumerate(orths)
-        if o in hyphens
-        and 0 < h < n - 1
-        and not spaces[h - 1]
-        and not spaces[h]
-        and text[starts[h] - 1].isalnum()
-        and text[starts[h + 1]].isalnum()
-    ]
-    ends = list(map(operator.add, starts, lengths))
-    if not joins:
-        return words, starts, ends, list(range(n))
-    # "CRM" "-" "Tools" -> one unit; chains ("E-Mail-Versand") join left to right.
-    joined = set(joins)
-    out_words, out_starts, out_ends, heads = [], [], [], []
-    i = 0
-    while i < n:
-        j = i
-        while j + 1 in joined:
-            j += 2
-        if j == i:
-            out_words.append(words[i])
-        else:
-            out_words.append(info.get(text[starts[i] : ends[j]]))
-        out_starts.append(starts[i])
-        out_ends.append(ends[j])
-        heads.append(j)
-        i = j + 1
-    return out_words, out_starts, out_ends, heads
+
+    rows: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    heads: np.ndarray  # index of the unit's last token in the Doc
 
 
-def blank_tags(words: list[_Word], lang: str) -> list[str]:
-    """Tags from word lists and shapes (no trained model)."""
-    if lang == "de":
-        tags = _tags_de(words)
-    elif lang == "en":
-        tags = _tags_en(words)
-    else:
-        tags = _tags_generic(words)
-    return _mask_people(words, tags)
-
-
-def _mask_people(words: list[_Word], tags: list[str]) -> list[str]:
-    """ "Herr Meier", "Mrs Smith": a salutation and the name after it are no topic."""
-    for k, w in enumerate(words):
-        if w.lower in SALUTATIONS:
-            tags[k] = "S"
-            if k + 1 < len(words) and words[k + 1].cap:
-                tags[k + 1] = "S"
-    return tags
-
-
-def _tags_de(words: list[_Word]) -> list[str]:
-    n = len(words)
-    tags = ["S"] * n
-    for k in range(n - 1, -1, -1):
-        w = words[k]
-        if w.cls != "W":
-            tags[k] = w.cls
-            continue
-        nxt = tags[k + 1] if k + 1 < n else "B"
-        if w.namey:
-            tags[k] = "M"
-        elif w.cap:
-            initial = k == 0 or words[k - 1].cls == "B"
-            if initial and k + 1 < n and words[k + 1].cls in ("D", "G"):
-                tags[k] = "I"  # "Lösche den Wecker", "Buche einen Tisch": a verb first
-            elif initial and (
-                w.bits & _DE_VERB_FORM or (k + 1 < n and words[k + 1].lower in _PRONOUNS_AFTER_V1)
+def units(rows: np.ndarray, starts: np.ndarray, text: str, info: WordInfo) -> Units:
+    """Join hyphenated words: a hyphen with a letter or digit right before and after it."""
+    n = len(rows)
+    ends = starts + info.length[rows]
+    heads = np.arange(n)
+    hyphens = np.flatnonzero(info.flags[rows] & F_HYPHEN)
+    hyphens = hyphens[(hyphens > 0) & (hyphens < n - 1)]
+    if len(hyphens):
+        before, after = hyphens - 1, hyphens + 1
+        joins = hyphens[
+            (ends[before] == starts[hyphens])
+            & (ends[hyphens] == starts[after])
+            & (info.flags[rows[before]] & F_LAST_ALNUM != 0)
+            & (info.flags[rows[after]] & F_FIRST_ALNUM != 0)
+        ]
+        if len(joins):
+            dropped = np.zeros(n, dtype=bool)
+            dropped[joins] = True
+            dropped[joins + 1] = True
+            first = np.flatnonzero(~dropped)
+            last = np.empty_like(first)
+            last[:-1] = first[1:] - 1
+            last[-1] = n - 1
+            rows, starts, ends, heads = rows[first], starts[first], ends[last], last
+            merged = np.flatnonzero(last > first)
+            rows = rows.copy()
+            for u, a, b in zip(
+                merged.tolist(), starts[merged].tolist(), ends[merged].tolist(), strict=True
             ):
-                tags[k] = "O"  # "Erstelle Wecker", "Brauchen wir ...": a verb
-            else:
-                tags[k] = "N"
-        elif w.bits & _DE_ADJ_END and nxt in ("N", "M", "A"):
-            tags[k] = "A"
-        elif w.bits & _DE_INF_END and (
-            nxt == "B" or (k + 1 < n and words[k + 1].lower in DE_AFTER_INFINITIVE)
-        ):
-            tags[k] = "V"
-        else:
-            tags[k] = "O"
+                rows[u] = info.row(text[a:b])
+    return Units(rows, starts, ends, heads)
+
+
+# --- blank tags ---------------------------------------------------------------------------
+
+
+def _shift_prev(values: np.ndarray, fill) -> np.ndarray:
+    out = np.empty_like(values)
+    out[0] = fill
+    out[1:] = values[:-1]
+    return out
+
+
+def _shift_next(values: np.ndarray, fill) -> np.ndarray:
+    out = np.empty_like(values)
+    out[-1] = fill
+    out[:-1] = values[1:]
+    return out
+
+
+def _next_outside(inside: np.ndarray) -> np.ndarray:
+    """For each position k, the first position after k that is not ``inside`` (n if none)."""
+    n = len(inside)
+    index = np.where(inside, n, np.arange(n))
+    suffix_min = np.minimum.accumulate(index[::-1])[::-1]
+    return _shift_next(suffix_min, n)
+
+
+def blank_tags(rows: np.ndarray, info: WordInfo) -> np.ndarray:
+    """Tags (uint8 letters) from word lists and shapes (no trained model)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.uint8)
+    cls = info.cls[rows]
+    flags = info.flags[rows]
+    bits = info.bits[rows]
+    if info.lang == "de":
+        tags = _tags_de(cls, flags, bits)
+    elif info.lang == "en":
+        tags = _tags_en(cls, flags, bits)
+    else:
+        tags = _tags_generic(cls, flags)
+    return _mask_people(tags, flags)
+
+
+def _mask_people(tags: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """ "Herr Meier", "Mrs Smith": a salutation and the capitalised word after it are no topic."""
+    salutation = flags & F_SALUTATION != 0
+    if salutation.any():
+        tags[salutation] = T["S"]
+        after = salutation[:-1] & (flags[1:] & F_CAP != 0)
+        tags[1:][after] = T["S"]
     return tags
 
 
-def _tags_en(words: list[_Word]) -> list[str]:
-    n = len(words)
-    tags = ["S"] * n
-    for k in range(n - 1, -1, -1):
-        w = words[k]
-        if w.cls != "W":
-            tags[k] = w.cls
-            continue
-        nxt = tags[k + 1] if k + 1 < n else "B"
-        nxt_lower = words[k + 1].lower if k + 1 < n else ""
-        prev_lower = words[k - 1].lower if k > 0 else ""
-        initial = k == 0 or words[k - 1].cls == "B"
-        bits = w.bits
-        prev_cls = words[k - 1].cls if k > 0 else "B"
-        if w.namey or (w.cap and not initial):
-            tags[k] = "M"
-        elif prev_cls in ("X", "O") and bits & (16 | _EN_ADJ):
-            tags[k] = "V" if bits & 16 else "A"  # "is wrong", "got stuck", "was declined"
-        elif bits & _EN_VERB and (
-            prev_lower in EN_VERB_CUES or nxt == "D" or nxt_lower in EN_PARTICLES
-        ):
-            tags[k] = "V"
-        elif bits & _EN_VERB and initial and not bits & _EN_NOUN:
-            tags[k] = "V"
-        elif bits & (16 | _EN_ADJ) and nxt in ("N", "M", "A"):
-            tags[k] = "A"
-        elif bits & 16:
-            tags[k] = "V"  # "was declined": a participle, not the noun "decline"
-        elif bits & _EN_NOUN or not bits:
-            tags[k] = "N"
-        elif bits & _EN_VERB:
-            tags[k] = "V"
-        elif bits & _EN_ADJ:
-            tags[k] = "A"
-        else:
-            tags[k] = "O"
-    for k in range(1, n):
-        if tags[k - 1] == "V" and words[k].lower in EN_PARTICLES:
-            tags[k] = "R"
+def _tags_de(cls: np.ndarray, flags: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    tags = cls.copy()
+    word = cls == _W
+    initial = _shift_prev(cls, T["B"]) == T["B"]
+    next_cls = _shift_next(cls, T["B"])
+    next_flags = _shift_next(flags, 0)
+    namey = word & (flags & F_NAMEY != 0)
+    cap = word & ~namey & (flags & F_CAP != 0)
+    lower = word & ~namey & ~cap
+    tags[namey] = T["M"]
+    # Capitalised: a noun, unless it opens the clause as a verb ("Lösche den Wecker").
+    tags[cap] = T["N"]
+    verb_first = cap & initial
+    tags[verb_first & ((bits & _DE_VERB_FORM != 0) | (next_flags & F_PRONOUN_V1 != 0))] = T["O"]
+    tags[verb_first & ((next_cls == T["D"]) | (next_cls == T["G"]))] = T["I"]
+    # Lower-case: a clause-final infinitive ("Angebote als PDF verschicken"), else other.
+    tags[lower] = T["O"]
+    infinitive = (bits & _DE_INF_END != 0) & (
+        (next_cls == T["B"]) | (next_flags & F_AFTER_INF != 0)
+    )
+    tags[lower & infinitive] = T["V"]
+    # An adjective stands before a noun or name, maybe through more adjectives.
+    adjective = lower & (bits & _DE_ADJ_END != 0)
+    if adjective.any():
+        after = _next_outside(adjective)
+        extended = np.append(tags, T["B"])[after]
+        tags[adjective & ((extended == T["N"]) | (extended == T["M"]))] = T["A"]
     return tags
 
 
-def _tags_generic(words: list[_Word]) -> list[str]:
+def _tags_en(cls: np.ndarray, flags: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    tags = cls.copy()
+    word = cls == _W
+    prev_cls = _shift_prev(cls, T["B"])
+    initial = prev_cls == T["B"]
+    next_cls = _shift_next(cls, T["B"])
+    prev_flags = _shift_prev(flags, 0)
+    next_flags = _shift_next(flags, 0)
+    noun, verb, adj = bits & _EN_NOUN != 0, bits & _EN_VERB != 0, bits & _EN_ADJ != 0
+    participle = bits & _PARTICIPLE != 0
+    rest = word.copy()
+
+    def decide(mask: np.ndarray, tag) -> None:
+        nonlocal rest
+        mask = rest & mask
+        tags[mask] = tag if not isinstance(tag, np.ndarray) else tag[mask]
+        rest &= ~mask
+
+    decide((flags & F_NAMEY != 0) | ((flags & F_CAP != 0) & ~initial), T["M"])
+    # "is wrong", "got stuck", "was declined"
+    after_aux = (prev_cls == T["X"]) | (prev_cls == T["O"])
+    decide(after_aux & (participle | adj), np.where(participle, T["V"], T["A"]).astype(np.uint8))
+    cue = (prev_flags & F_VERB_CUE != 0) | (next_cls == T["D"]) | (next_flags & F_PARTICLE != 0)
+    decide(verb & cue, T["V"])
+    decide(verb & initial & ~noun, T["V"])
+    # What is left: an adjective before a noun phrase, else its most likely part of speech.
+    adjective = rest & (participle | adj)
+    fallback = np.full(len(tags), T["O"], dtype=np.uint8)
+    fallback[adj] = T["A"]
+    fallback[verb] = T["V"]
+    fallback[noun | (bits == 0)] = T["N"]
+    fallback[participle] = T["V"]  # "was declined": a participle, not the noun "decline"
+    tags[rest] = fallback[rest]
+    if adjective.any():
+        nma = (tags == T["N"]) | (tags == T["M"]) | (tags == T["A"])
+        # A participle that is not before a noun phrase is a verb, and then the word before
+        # it is not before one either: carry the answer leftwards through such words.
+        carry = adjective & ~nma
+        after = _next_outside(carry)
+        nma_ext = np.append(nma, False)
+        resolved = np.where(carry, nma_ext[after], nma)
+        before_np = _shift_next(resolved, False)
+        tags[adjective & before_np] = T["A"]
+    # Particles after a verb ("top *up*"), left to right: a particle after a particle stays.
+    particle = flags & F_PARTICLE != 0
+    candidates = np.flatnonzero(particle[1:] & (tags[:-1] == T["V"])) + 1
+    for k in candidates.tolist():
+        if tags[k - 1] == T["V"]:
+            tags[k] = T["R"]
+    return tags
+
+
+def _tags_generic(cls: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Any other language: runs of non-stop words, capitalised mid-sentence words as names."""
-    tags = []
-    prev = "B"
-    for w in words:
-        if w.cls != "W":
-            tag = "S" if w.cls in ("P", "D", "G", "Q", "X") else w.cls
-        elif w.namey or (w.cap and prev != "B"):
-            tag = "M"
-        else:
-            tag = "N"
-        tags.append(tag)
-        prev = tag
+    tags = cls.copy()
+    tags[np.isin(cls, [T["P"], T["D"], T["G"], T["Q"], T["X"], T["Z"]])] = T["S"]
+    word = cls == _W
+    initial = _shift_prev(cls, T["B"]) == T["B"]
+    name = (flags & F_NAMEY != 0) | ((flags & F_CAP != 0) & ~initial)
+    tags[word] = T["N"]
+    tags[word & name] = T["M"]
     return tags
 
+
+# --- trained tags -------------------------------------------------------------------------
 
 _UPOS_TAGS = {
     "NOUN": "N",
@@ -382,13 +563,15 @@ _UPOS_TAGS = {
 }
 
 
-def trained_tags(doc: Doc, words: list[_Word], heads: list[int], lang: str) -> list[str]:
+def trained_tags(doc: Doc, unit: Units, info: WordInfo, lang: str) -> np.ndarray:
     """Tags from a trained pipeline's POS tags (head token of each unit)."""
     tags = []
-    for w, head in zip(words, heads, strict=True):
+    words = info.words
+    for row, head in zip(unit.rows.tolist(), unit.heads.tolist(), strict=True):
+        w = words[row]
         tok = doc[head]
         pos = tok.pos_
-        if w.cls in ("Q", "O", "G", "X"):
+        if w.cls in ("Q", "O", "G", "X", "Z"):
             tag = w.cls
         elif pos == "ADP" or w.cls == "P":
             tag = "R" if tok.tag_ == "RP" else ("P" if w.cls == "P" else "S")
@@ -404,5 +587,10 @@ def trained_tags(doc: Doc, words: list[_Word], heads: list[int], lang: str) -> l
             tag = _UPOS_TAGS.get(pos, "S")
         if pos == "PART" and tok.tag_ == "RP":
             tag = "R"
-        tags.append(tag)
-    return _mask_people(words, tags)
+        tags.append(T[tag])
+    return _mask_people(np.asarray(tags, dtype=np.uint8), info.flags[unit.rows])
+
+
+def blank_pipeline_ok(nlp: Language) -> bool:
+    """Whether lexeme ranks are free to hold table rows (no vectors rank them)."""
+    return nlp.vocab.vectors.size == 0
