@@ -223,16 +223,18 @@ QUESTION_OPENERS = {
 
 # --- small talk --------------------------------------------------------------------------------
 
-# Greetings, thanks and calendar words. A phrase that starts or ends with one is chat about
-# the call itself ("nächste Woche", "Termin am Montag", "next week works"). Not "Monat":
-# "Kosten pro Monat" is a search.
+# Greetings, thanks and calendar words (month abbreviations too). A phrase that starts or ends
+# with one is chat about the call itself ("nächste Woche", "Termin am Montag", "next week
+# works"). Not "Monat": "Kosten pro Monat" is a search. Also "siehe": a note-taker's pointer
+# to another note ("siehe Gesprächsnotiz"), never the customer's words.
 CALENDAR = {
     "de": frozenset(
         """
         dank danke danken gruss gruesse morgen vormittag mittag nachmittag abend nacht woche
         wochenende montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar maerz april
         mai juni juli august september oktober november dezember uhr minute stunde heute
-        gestern naechst naechste letzt letzte kommend vergangen hallo tschuess
+        gestern naechst naechste letzt letzte kommend vergangen hallo tschuess moin servus
+        jan feb maer apr jun jul aug sep sept okt nov dez oct dec siehe
         """.split()
     ),
     "en": frozenset(
@@ -240,7 +242,7 @@ CALENDAR = {
         thank thanks regard regards morning afternoon evening night week weekend
         monday tuesday wednesday thursday friday saturday sunday january february march april
         june july august september october november december tomorrow yesterday today next
-        last hello hey bye
+        last hello hey bye jan feb mar apr jun jul aug sep sept oct nov dec
         """.split()
     ),
 }

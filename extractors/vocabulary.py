@@ -19,6 +19,7 @@ from extractors import scoring
 from extractors.lexicon import WH_WORDS
 from extractors.normalize import canonical_lang, content_lemmas, word_parts
 from extractors.phrases import PhraseExtractor
+from extractors.places import is_town
 from kundensprache.config import Config
 from kundensprache.models import Document, Term
 
@@ -34,6 +35,8 @@ ACCOUNT_BOILERPLATE_MIN_DOCS = 3
 NESTED_SHARE = 0.8
 NESTED_WINDOW = 200  # characters: the longest phrase a rule can produce is far shorter
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+_SHORT_CODE_CHARS = re.compile(r"[\W_]+")
+_VERSION = re.compile(r"[vV]\d+(?:\.\d+)*")  # a document's version: "v2", "v1.3"
 _ROLE_WEIGHT_CUSTOMER = 1.0
 
 
@@ -154,8 +157,8 @@ def build_vocabulary(
             flags.append("jargon")
         n_lemmas = len(lemmas - WH_WORDS.get(code, frozenset()))
         words = _surface_words(keyword, code)
-        if n_lemmas == 1 and not (keep or brand) and scoring.is_everyday_word(words, code):
-            continue  # "Preis", "Problem", "card": a customer word, never a keyword alone
+        if n_lemmas == 1 and not (keep or brand) and _no_keyword_alone(keyword, words, code):
+            continue
         boilerplate = _boilerplate(c, templated, account_doc_totals)
         if boilerplate >= 0.5:
             flags.append("boilerplate")
@@ -248,6 +251,17 @@ def _boilerplate(c: _Counts, templated: set[int], account_doc_totals: Counter) -
         if total >= ACCOUNT_BOILERPLATE_MIN_DOCS and len(docs) / total >= ACCOUNT_BOILERPLATE_SHARE:
             share = 1.0
     return share
+
+
+def _no_keyword_alone(keyword: str, words: list[str], lang: str) -> bool:
+    """A one-word candidate nobody would search for on its own: an everyday word ("Preis",
+    "Problem", "card"), a note-taker's short code ("MA", "WV", "v2", "m²") or a town
+    ("Husum", "Utrecht": where the customer sits). In a longer phrase they stay."""
+    if scoring.is_everyday_word(words, lang):
+        return True
+    if len(_SHORT_CODE_CHARS.sub("", keyword)) <= 2 or _VERSION.fullmatch(keyword):
+        return True
+    return len(words) == 1 and is_town(keyword.strip())
 
 
 def _surface_words(keyword: str, lang: str) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from extractors.phrases import PhraseExtractor, phrase_key
+from extractors.places import is_town
 from extractors.vocabulary import EXAMPLE_MAX_CHARS, build_vocabulary
 from kundensprache.config import Config
 from kundensprache.models import Document, Segment, Term
@@ -231,3 +232,37 @@ def test_long_example_is_cut_around_the_phrase(extractor) -> None:
 def test_bad_report_month_is_a_clear_error(corpus, extractor) -> None:
     with pytest.raises(ValueError, match="report_month '2026/10'"):
         build_vocabulary(corpus, config=Config(), report_month="2026/10", extractor=extractor)
+
+
+def test_towns_codes_and_note_pointers_are_no_keywords_alone(extractor) -> None:
+    """CRM notes say where a customer sits and use shorthand; none of it is a search term,
+    but a phrase around a town stays (local search)."""
+    lines = [
+        "Kunde aus Husum, GF will Zeiterfassung. WV im Oct. Angebot v2 siehe Notiz.",
+        "Betrieb in Husum, MA fragen nach Zeiterfassung. WV im Oct, siehe Notiz.",
+        "Filiale Husum: GF und MA wollen Zeiterfassung, v2 gefällt. Moin! Siehe Notiz.",
+        "Wir suchen Handwerkersoftware Bremen und Software in Utrecht, Essen und Nürnberg.",
+        "Handwerkersoftware Bremen gesucht; Standorte Utrecht, Essen und Nürnberg.",
+    ]
+    terms = vocab([doc(i, t) for i, t in enumerate(lines)], extractor)
+    keywords = {t.keyword for t in terms}
+    assert "Zeiterfassung" in keywords
+    for noise in ("Husum", "Utrecht", "Nürnberg", "GF", "MA", "WV", "Oct", "v2", "Moin"):
+        assert noise not in keywords, noise
+    assert not any(k.lower().startswith("siehe") for k in keywords)
+    assert "Handwerkersoftware Bremen" in keywords  # a town inside a phrase stays
+
+
+def test_town_names_that_are_everyday_words_stay_words() -> None:
+    assert all(is_town(w) for w in ("Husum", "Utrecht", "Nürnberg", "München", "Zürich"))
+    assert not any(is_town(w) for w in ("Essen", "Hof", "Keller", "Mobile", "Reading"))
+    assert not any(is_town(w) for w in ("Zeiterfassung", "Salesforce", "DATEV", "Baustelle"))
+    assert not is_town("husum")  # a town is written with a capital
+
+
+def test_always_keep_beats_the_town_and_code_filters(extractor) -> None:
+    lines = ["Wir sind in Husum und brauchen QR-Codes, KI und PDF."] * 2
+    config = Config()
+    config.vocabulary.always_keep = ["Husum", "KI"]
+    terms = vocab([doc(i, t) for i, t in enumerate(lines)], extractor, config)
+    assert {"Husum", "KI"} <= {t.keyword for t in terms}
