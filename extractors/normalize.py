@@ -24,22 +24,8 @@ from pathlib import Path
 import spacy_lookups_data
 
 from extractors.compounds import split_compound
-from extractors.frequency import word_frequencies, zipf
+from extractors.frequency import zipf
 from extractors.lexicon import WH_WORDS, has_spacy_language, key_stop_words
-
-__all__ = [
-    "canonical_lang",
-    "content_lemmas",
-    "fold",
-    "key_from_lemmas",
-    "lemma_table",
-    "lemmatise",
-    "phrase_key",
-    "unit_lemmas",
-    "word_frequencies",
-    "word_parts",
-    "zipf",
-]
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # A word with its hyphenated parts ("E-Mail-Versand"); apostrophes split (French elision).

@@ -36,13 +36,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.frequency import word_frequencies
 from extractors.normalize import (
     canonical_lang,
     content_lemmas,
     lemma_table,
     phrase_key,
     unit_lemmas,
-    word_frequencies,
     word_parts,
 )
 from extractors.spans import (

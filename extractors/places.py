@@ -36,26 +36,15 @@ def town_names() -> frozenset[str]:
                 for n in city.get("alternatenames", ())
                 if len(n) >= 4 and n.isalpha() and n[0].isupper() and not n.isupper()
             )
+    german_forms = Counter(fold(lemma.lower()) for lemma in lemma_table("de").values())
+    english_words = {
+        fold(w.lower()) for pair in lemma_table("en").items() for w in pair if w.isalpha()
+    }
     return frozenset(
         folded
         for folded in (fold(n.lower()) for n in names if " " not in n)
-        if not _everyday(folded)
+        if german_forms[folded] < 2 and folded not in english_words
     )
-
-
-@functools.cache
-def _inflected_forms() -> tuple[Counter, frozenset[str]]:
-    german = Counter(fold(lemma.lower()) for lemma in lemma_table("de").values())
-    english = lemma_table("en")
-    english_words = frozenset(
-        fold(w.lower()) for pair in english.items() for w in pair if w.isalpha()
-    )
-    return german, english_words
-
-
-def _everyday(folded: str) -> bool:
-    german, english = _inflected_forms()
-    return german[folded] >= 2 or folded in english
 
 
 def is_town(word: str) -> bool:

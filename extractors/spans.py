@@ -27,6 +27,7 @@ from extractors.tagging import (
     MAX_OPENER_WORDS,
     OPENER_BITS,
     OPENER_PAD,
+    PARTICIPLE,
     T,
     Units,
     Word,
@@ -266,7 +267,7 @@ def pattern_spans(tagstr: str, lang: str, rows: np.ndarray, info: WordInfo, foun
                 ([0], np.cumsum(np.frombuffer(tagstr.encode(), np.uint8) == _X))
             )
             # "card is not working", "transfer failed"; not "card work", "funds come"
-            participle = info.bits[rows[b - 1]] & 16 != 0
+            participle = info.bits[rows[b - 1]] & PARTICIPLE != 0
             ok = (b - a <= MAX_PHRASE_UNITS) & ((count_x[b] > count_x[a]) | participle)
             found.add(a[ok], b[ok], PROBLEM)
 

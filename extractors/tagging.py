@@ -64,7 +64,7 @@ from extractors.normalize import lemma_table, lemmatise, unit_lemmas
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _HYPHEN_SPLIT = re.compile(r"[-‐‑]")
 _PRONOUNS_AFTER_V1 = frozenset("ich wir sie es man du ihr er".split())
-_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV, _PARTICIPLE = 1, 2, 4, 8, 16
+_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV, PARTICIPLE = 1, 2, 4, 8, 16
 _DE_ADJ_END, _DE_INF_END, _DE_VERB_FORM = 1, 2, 4
 # English function words in German text (song and film titles, quotes): not German nouns.
 _DE_FOREIGN_STOPS = frozenset(
@@ -329,7 +329,7 @@ class WordInfo:
             index = _en_pos_index()
             bits = index.get(lemmatise(text, lang), 0) | index.get(lower, 0)
             if lower.endswith(("ed", "ing")) and bits & _EN_VERB:
-                bits |= _PARTICIPLE  # an adjective in front of a noun
+                bits |= PARTICIPLE  # an adjective in front of a noun
         elif lang == "de" and cap:
             table = lemma_table(lang)
             if lower in table and text not in table:
@@ -492,7 +492,7 @@ def _tags_en(cls: np.ndarray, flags: np.ndarray, bits: np.ndarray) -> np.ndarray
     prev_flags = _shift_prev(flags, 0)
     next_flags = _shift_next(flags, 0)
     noun, verb, adj = bits & _EN_NOUN != 0, bits & _EN_VERB != 0, bits & _EN_ADJ != 0
-    participle = bits & _PARTICIPLE != 0
+    participle = bits & PARTICIPLE != 0
     rest = word.copy()
 
     def decide(mask: np.ndarray, tag) -> None:
