@@ -42,9 +42,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from clustering import cluster_texts, embed_and_cluster, embed_texts, load_encoder  # noqa: E402
-from kundensprache.config import Config  # noqa: E402
-from store.db import Store  # noqa: E402
+from kundensprache.clustering import cluster_texts, embed_and_cluster, embed_texts, load_encoder  # noqa: E402
+from kundensprache.core.config import Config  # noqa: E402
+from kundensprache.store.db import Store  # noqa: E402
 
 ENCODERS = ("minilm", "use-multilingual")
 COLUMNS = (

@@ -42,10 +42,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.phrases import PhraseExtractor, content_lemmas, phrase_key  # noqa: E402
-from extractors.vocabulary import build_vocabulary  # noqa: E402
-from kundensprache.config import Config, VocabularyConfig  # noqa: E402
-from kundensprache.models import Document, Segment  # noqa: E402
+from kundensprache.core.config import Config, VocabularyConfig  # noqa: E402
+from kundensprache.core.models import Document, Segment  # noqa: E402
+from kundensprache.extractors.phrases import PhraseExtractor, content_lemmas, phrase_key  # noqa: E402
+from kundensprache.extractors.vocabulary import build_vocabulary  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 BENCH_DATA = Path("/work/shared/bench-data")

@@ -181,8 +181,8 @@ def _reset_peak() -> None:
 def _warm_up(workdir: Path, config) -> None:
     """Load the lazily loaded parts (language model, parsers) before measuring: ingest the
     bundled sample into a fresh store (a reused one would skip every file)."""
-    from ingest import ingest_inbox
-    from store.db import Store
+    from kundensprache.ingest import ingest_inbox
+    from kundensprache.store.db import Store
 
     db = workdir / "warm.sqlite"
     for suffix in ("", "-wal", "-shm"):
@@ -199,9 +199,9 @@ def heap_peak(workdir: Path, notes: int, emails: int) -> float:
     """
     import tracemalloc
 
-    from ingest import ingest_inbox
-    from kundensprache.config import Config
-    from store.db import Store
+    from kundensprache.core.config import Config
+    from kundensprache.ingest import ingest_inbox
+    from kundensprache.store.db import Store
 
     config = Config()
     config.company.domains = [OWN]
@@ -222,9 +222,9 @@ def heap_peak(workdir: Path, notes: int, emails: int) -> float:
 def run_one(workdir: Path, notes: int, emails: int) -> dict:
     """Ingest a generated corpus twice and measure; runs in a fresh process (see main)."""
     inbox = workdir / f"inbox_{notes}_{emails}"
-    from ingest import discover, ingest_inbox
-    from kundensprache.config import Config
-    from store.db import Store
+    from kundensprache.core.config import Config
+    from kundensprache.ingest import discover, ingest_inbox
+    from kundensprache.store.db import Store
 
     config = Config()
     config.company.domains = [OWN]

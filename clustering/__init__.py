@@ -1,11 +1,11 @@
 """Embeddings and clustering: customer phrases -> topics with readable labels and stable ids."""
 
-from clustering.csv_tool import CsvInputError, cluster_csv
-from clustering.embed import embed_texts
-from clustering.encoders import Encoder, EncoderError, load_encoder
-from clustering.pipeline import assign_texts, embed_and_cluster, model_for
-from clustering.stable_ids import OUTLIER_ID
-from clustering.topics import (
+from kundensprache.clustering.csv_tool import CsvInputError, cluster_csv
+from kundensprache.clustering.embed import embed_texts
+from kundensprache.clustering.encoders import Encoder, EncoderError, load_encoder
+from kundensprache.clustering.pipeline import assign_texts, embed_and_cluster, model_for
+from kundensprache.clustering.stable_ids import OUTLIER_ID
+from kundensprache.clustering.topics import (
     OUTLIER_LABEL,
     Clustering,
     Topic,

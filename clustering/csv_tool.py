@@ -17,9 +17,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from clustering.embed import EmbeddingCache
-from clustering.pipeline import embed_and_cluster
-from kundensprache.config import Config
+from kundensprache.clustering.embed import EmbeddingCache
+from kundensprache.clustering.pipeline import embed_and_cluster
+from kundensprache.core.config import Config
 
 # Header names (lower case) of the text column, most specific first.
 TEXT_COLUMNS = (

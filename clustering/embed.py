@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from clustering.encoders import Encoder
+from kundensprache.clustering.encoders import Encoder
 
 Progress = Callable[[int, int], None]
 

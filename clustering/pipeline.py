@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from clustering.embed import EmbeddingCache, embed_texts
-from clustering.encoders import Encoder, load_encoder
-from clustering.topics import Clustering, assign_to_topics, build_clustering
-from kundensprache.config import Config
-from kundensprache.models import KnownCluster
+from kundensprache.clustering.embed import EmbeddingCache, embed_texts
+from kundensprache.clustering.encoders import Encoder, load_encoder
+from kundensprache.clustering.topics import Clustering, assign_to_topics, build_clustering
+from kundensprache.core.config import Config
+from kundensprache.core.models import KnownCluster
 
 Progress = Callable[[int, int], None]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kundensprache.models import KnownCluster
+from kundensprache.core.models import KnownCluster
 
 OUTLIER_ID = "C0000"
 _ID_PATTERN = re.compile(r"^C(\d+)$")

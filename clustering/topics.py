@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from clustering.grouping import partition
-from clustering.stable_ids import OUTLIER_ID, format_id, match_ids, next_number
-from kundensprache.config import ClusteringConfig
-from kundensprache.models import KnownCluster
+from kundensprache.clustering.grouping import partition
+from kundensprache.clustering.stable_ids import OUTLIER_ID, format_id, match_ids, next_number
+from kundensprache.core.config import ClusteringConfig
+from kundensprache.core.models import KnownCluster
 
 OUTLIER_LABEL = "Sonstiges / other"
 # A topic none of whose old members are around any more passes its id on only to a topic

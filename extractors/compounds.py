@@ -40,8 +40,8 @@ from __future__ import annotations
 
 import functools
 
-from extractors.frequency import zipf
-from extractors.lexicon import key_stop_words
+from kundensprache.extractors.frequency import zipf
+from kundensprache.extractors.lexicon import key_stop_words
 
 SPLIT_BELOW_ZIPF = 3.0
 HEAD_MIN_ZIPF = 3.0
@@ -135,7 +135,9 @@ def _as_part(text: str, max_parts: int) -> tuple[str, ...] | None:
 def _nouns() -> frozenset[str]:
     """Lower-case German noun forms: capitalised in the spacy-lookups-data lemma table, as a
     form or as a lemma. Evidence that a short piece is a word and not a fragment."""
-    from extractors.normalize import lemma_table  # local: normalize imports this module
+    from kundensprache.extractors.normalize import (
+        lemma_table,  # local: normalize imports this module
+    )
 
     table = lemma_table("de")
     nouns = {k.lower() for k in table if k[:1].isupper()}
@@ -146,6 +148,8 @@ def _nouns() -> frozenset[str]:
 @functools.cache
 def _inflected_forms() -> frozenset[str]:
     """Lower-case inflected verb and adjective forms (the lemma table's lower-case keys)."""
-    from extractors.normalize import lemma_table  # local: normalize imports this module
+    from kundensprache.extractors.normalize import (
+        lemma_table,  # local: normalize imports this module
+    )
 
     return frozenset(k for k in lemma_table("de") if k[:1].islower())

@@ -86,7 +86,7 @@ def key_stop_words(lang: str) -> frozenset[str]:
         words -= DE_NOUN_STOP_WORDS
     if lang == "en":
         words -= EN_KEY_PARTICLES
-    from extractors.normalize import fold  # local: normalize imports this module
+    from kundensprache.extractors.normalize import fold  # local: normalize imports this module
 
     return frozenset(fold(w) for w in words) | words
 
@@ -274,7 +274,7 @@ SALUTATIONS = frozenset("herr herrn frau mr mrs ms miss dr sir madam".split())
 @functools.cache
 def lemma_set(name: str, lang: str) -> frozenset[str]:
     """A word list above plus the lemmas of its words, so lookups work on keys."""
-    from extractors.normalize import lemmatise  # local: normalize imports this module
+    from kundensprache.extractors.normalize import lemmatise  # local: normalize imports this module
 
     words = {"calendar": CALENDAR, "small_talk": SMALL_TALK}[name].get(lang, frozenset())
     return frozenset(words | {lemmatise(w, lang) for w in words})

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import spacy_lookups_data
 
-from extractors.compounds import split_compound
-from extractors.frequency import zipf
-from extractors.lexicon import WH_WORDS, has_spacy_language, key_stop_words
+from kundensprache.extractors.compounds import split_compound
+from kundensprache.extractors.frequency import zipf
+from kundensprache.extractors.lexicon import WH_WORDS, has_spacy_language, key_stop_words
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 # A word with its hyphenated parts ("E-Mail-Versand"); apostrophes split (French elision).

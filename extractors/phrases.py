@@ -36,8 +36,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.frequency import word_frequencies
-from extractors.normalize import (
+from kundensprache.core.config import CompanyConfig, VocabularyConfig
+from kundensprache.extractors.frequency import word_frequencies
+from kundensprache.extractors.normalize import (
     canonical_lang,
     content_lemmas,
     lemma_table,
@@ -45,7 +46,7 @@ from extractors.normalize import (
     unit_lemmas,
     word_parts,
 )
-from extractors.spans import (
+from kundensprache.extractors.spans import (
     CONFIGURED,
     KINDS,
     MAX_NP_UNITS,
@@ -60,7 +61,7 @@ from extractors.spans import (
     question_spans,
     select,
 )
-from extractors.tagging import (
+from kundensprache.extractors.tagging import (
     MAX_WORDS,
     T,
     Units,
@@ -70,7 +71,6 @@ from extractors.tagging import (
     trained_tags,
     units,
 )
-from kundensprache.config import CompanyConfig, VocabularyConfig
 
 __all__ = [
     "KINDS",

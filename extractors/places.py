@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 
-from extractors.normalize import fold, lemma_table
+from kundensprache.extractors.normalize import fold, lemma_table
 
 MIN_POPULATION = 15_000
 _GERMAN_NAMES_IN = frozenset({"DE", "AT", "CH"})

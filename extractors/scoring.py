@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from extractors.frequency import zipf
+from kundensprache.extractors.frequency import zipf
 
 HALF_LIFE_MONTHS = 6.0
 UNDATED_RECENCY = 0.5

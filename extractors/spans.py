@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractors.lexicon import SALUTATIONS, WH_WORDS, lemma_set
-from extractors.normalize import key_from_lemmas
-from extractors.tagging import (
+from kundensprache.extractors.lexicon import SALUTATIONS, WH_WORDS, lemma_set
+from kundensprache.extractors.normalize import key_from_lemmas
+from kundensprache.extractors.tagging import (
     F_COMPOUND,
     F_CONFIGURED,
     F_OPENER,

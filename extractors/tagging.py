@@ -44,7 +44,7 @@ from spacy.attrs import ID, IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.lexicon import (
+from kundensprache.extractors.lexicon import (
     AUXILIARIES,
     DE_AFTER_INFINITIVE,
     DE_NOUN_STOP_WORDS,
@@ -59,7 +59,7 @@ from extractors.lexicon import (
     WH_WORDS,
     stop_words,
 )
-from extractors.normalize import lemma_table, lemmatise, unit_lemmas
+from kundensprache.extractors.normalize import lemma_table, lemmatise, unit_lemmas
 
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _HYPHEN_SPLIT = re.compile(r"[-‐‑]")

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors import scoring
-from extractors.lexicon import WH_WORDS
-from extractors.normalize import canonical_lang, content_lemmas, word_parts
-from extractors.phrases import PhraseExtractor
-from extractors.places import is_town
-from kundensprache.config import Config
-from kundensprache.models import Document, Term
+from kundensprache.core.config import Config
+from kundensprache.core.models import Document, Term
+from kundensprache.extractors import scoring
+from kundensprache.extractors.lexicon import WH_WORDS
+from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
+from kundensprache.extractors.phrases import PhraseExtractor
+from kundensprache.extractors.places import is_town
 
 EXAMPLE_MAX_CHARS = 160
 # A sentence of at least this many words repeated verbatim in this many documents is a

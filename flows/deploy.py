@@ -10,8 +10,8 @@ from __future__ import annotations
 from prefect import serve
 from prefect.schedules import Cron
 
-from flows.monthly import monthly_keywords
-from kundensprache.config import Config
+from kundensprache.core.config import Config
+from kundensprache.flows.monthly import monthly_keywords
 
 DEPLOYMENT_NAME = "monthly"
 

@@ -1,4 +1,4 @@
-"""The monthly keyword flow: Prefect wiring only; the work is in kundensprache.pipeline."""
+"""The monthly keyword flow: Prefect wiring only; the work is in kundensprache.stages."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from kundensprache import pipeline
-from kundensprache.config import Config, load_config
-from kundensprache.months import last_complete_month, parse_month
-from store import Store
+from kundensprache import stages
+from kundensprache.core.config import Config, load_config
+from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
 TOP_N_ARTIFACT = 20
@@ -24,37 +24,37 @@ def _logger_fn():
 
 @task(name="ingest", cache_policy=NO_CACHE)
 def ingest_task(config: Config, store: Store) -> list[dict[str, str]]:
-    results = pipeline.run_ingest(config, store, log=_logger_fn())
-    return pipeline.ingest_report_rows(results)
+    results = stages.run_ingest(config, store, log=_logger_fn())
+    return stages.ingest_report_rows(results)
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
-def vocabulary_task(config: Config, store: Store, month: str) -> pipeline.Vocabulary:
-    return pipeline.run_vocabulary(config, store, month, log=_logger_fn())
+def vocabulary_task(config: Config, store: Store, month: str) -> stages.Vocabulary:
+    return stages.run_vocabulary(config, store, month, log=_logger_fn())
 
 
 # The API client retries throttling itself; a task retry covers a dropped connection.
 @task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
-def search_console_task(config: Config, store: Store, month: str) -> pipeline.SearchData:
-    return pipeline.run_search_console(config, store, month, log=_logger_fn())
+def search_console_task(config: Config, store: Store, month: str) -> stages.SearchData:
+    return stages.run_search_console(config, store, month, log=_logger_fn())
 
 
 @task(name="topics", cache_policy=NO_CACHE)
-def topics_task(config, store, month, terms, queries) -> pipeline.Topics:
-    return pipeline.run_topics(config, store, month, terms, queries, log=_logger_fn())
+def topics_task(config, store, month, terms, queries) -> stages.Topics:
+    return stages.run_topics(config, store, month, terms, queries, log=_logger_fn())
 
 
 @task(name="match-and-score", cache_policy=NO_CACHE)
 def match_task(config, month, terms, queries, topics):
-    return pipeline.run_match(config, month, terms, queries, topics)
+    return stages.run_match(config, month, terms, queries, topics)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def outputs_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
-    files = pipeline.render_outputs(
+    files = stages.render_outputs(
         month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
     )
-    folder = pipeline.write_outputs(config, month, files)
+    folder = stages.write_outputs(config, month, files)
     get_run_logger().info(f"Wrote {', '.join(sorted(files))} to {folder}")
     return folder
 

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from kundensprache.config import ConfigError
+    from kundensprache.core.config import ConfigError
 
     try:
         return args.func(args) or 0
@@ -114,13 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ------------------------------------------------------------------------------ commands
 def cmd_demo(args) -> int:
-    from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+    from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 
     outputs = Path(args.outputs).resolve()
     if "PREFECT_HOME" not in os.environ:  # keep the demo's Prefect state out of the home folder
         (outputs / ".prefect").mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(outputs / ".prefect")
-    from flows.monthly import monthly_keywords
+    from kundensprache.flows.monthly import monthly_keywords
 
     print(f"Demo: the monthly flow for {SAMPLE_MONTH} on the sample data in {SAMPLE_DIR}")
     folder = monthly_keywords(
@@ -135,8 +135,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from kundensprache.config import load_config
-    from kundensprache.months import parse_month
+    from kundensprache.core.config import load_config
+    from kundensprache.core.months import parse_month
 
     if args.month:
         try:
@@ -148,7 +148,7 @@ def cmd_run(args) -> int:
         if value and not Path(value).exists():
             raise UserFacingError(f"--{flag} {value}: no such file or folder")
     load_config(args.config)  # a broken config fails here, readably, before Prefect starts
-    from flows.monthly import monthly_keywords
+    from kundensprache.flows.monthly import monthly_keywords
 
     folder = monthly_keywords(
         month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
@@ -158,10 +158,10 @@ def cmd_run(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    import ingest
-    from kundensprache.config import load_config
-    from kundensprache.pipeline import ingest_report_rows
-    from store import Store
+    from kundensprache import ingest
+    from kundensprache.core.config import load_config
+    from kundensprache.stages import ingest_report_rows
+    from kundensprache.store import Store
 
     config = load_config(args.config)
     pairs = []
@@ -209,9 +209,9 @@ def _source_from_folder(path: Path) -> str | None:
 
 
 def cmd_cluster(args) -> int:
-    from clustering import cluster_csv
-    from kundensprache.config import load_config
-    from store import Store
+    from kundensprache.clustering import cluster_csv
+    from kundensprache.core.config import load_config
+    from kundensprache.store import Store
 
     config = load_config(args.config)
     store = Store(config.store_path)
@@ -232,8 +232,8 @@ def cmd_cluster(args) -> int:
 
 
 def cmd_upload_server(args) -> int:
-    from kundensprache.config import load_config
-    from upload_app import serve
+    from kundensprache.core.config import load_config
+    from kundensprache.upload import serve
 
     config = load_config(args.config)
     serve(config, host=args.host, port=args.port)
@@ -241,16 +241,16 @@ def cmd_upload_server(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from flows.deploy import serve_monthly
-    from kundensprache.config import load_config
+    from kundensprache.core.config import load_config
+    from kundensprache.flows.deploy import serve_monthly
 
     serve_monthly(load_config(args.config), config_file=args.config)
     return 0
 
 
 def cmd_auth(args) -> int:
-    from kundensprache.config import load_config
-    from search_console.client import SearchConsoleError, oauth_login
+    from kundensprache.core.config import load_config
+    from kundensprache.search_console.client import SearchConsoleError, oauth_login
 
     try:
         path = oauth_login(load_config(args.config).search_console)
@@ -263,7 +263,7 @@ def cmd_auth(args) -> int:
 def cmd_hash_password(args) -> int:
     import getpass
 
-    from upload_app import hash_password
+    from kundensprache.upload import hash_password
 
     password = args.password or getpass.getpass("Password: ")
     if not password:

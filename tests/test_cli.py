@@ -5,10 +5,10 @@ import io
 import subprocess
 import sys
 
-from flows.deploy import monthly_deployment
 from kundensprache import cli
-from kundensprache.config import load_config
-from store import Store
+from kundensprache.core.config import load_config
+from kundensprache.flows.deploy import monthly_deployment
+from kundensprache.store import Store
 
 GOOD_NOTE = (
     "Datum: 14.09.2026\nFirma: Holzbau Schneider GmbH\nArt: Erstgespräch\n\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from clustering import CsvInputError, cluster_csv
-from kundensprache.config import Config
-from store.db import Store
+from kundensprache.clustering import CsvInputError, cluster_csv
+from kundensprache.core.config import Config
+from kundensprache.store.db import Store
 
 GSC_EXPORT_DE = """\ufeffHäufigste Suchanfragen;Klicks;Impressionen;CTR;Position
 crm schnittstelle sap;12;480;2,5 %;8,4

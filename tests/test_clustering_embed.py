@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clustering import EncoderError, embed_texts, load_encoder
-from store.db import Store
+from kundensprache.clustering import EncoderError, embed_texts, load_encoder
+from kundensprache.store.db import Store
 
 
 class CountingEncoder:

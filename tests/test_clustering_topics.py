@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
-from clustering import (
+from kundensprache.clustering import (
     OUTLIER_ID,
     OUTLIER_LABEL,
     assign_texts,
@@ -16,9 +16,9 @@ from clustering import (
     embed_texts,
     load_encoder,
 )
-from kundensprache.config import ClusteringConfig, Config
-from kundensprache.models import KnownCluster
-from store.db import Store
+from kundensprache.core.config import ClusteringConfig, Config
+from kundensprache.core.models import KnownCluster
+from kundensprache.store.db import Store
 
 TOPICS_DE = {
     "preis": [

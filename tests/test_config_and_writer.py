@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from kundensprache.config import ConfigError, load_config
-from kundensprache.months import last_complete_month, shift_month, window
-from reports.writer import csv_text, write_month
+from kundensprache.core.config import ConfigError, load_config
+from kundensprache.core.months import last_complete_month, shift_month, window
+from kundensprache.reports.writer import csv_text, write_month
 
 
 def test_defaults_without_a_file(tmp_path, monkeypatch):
@@ -105,7 +105,7 @@ def test_csv_text_is_plain_and_stable():
 def test_readme_documents_every_config_key():
     import dataclasses
 
-    from kundensprache.config import Config
+    from kundensprache.core.config import Config
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Configuration") :]

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from extractors.compounds import split_compound
-from extractors.phrases import PhraseExtractor, content_lemmas, phrase_key
-from extractors.vocabulary import build_vocabulary
-from kundensprache.config import Config
-from kundensprache.models import Document, Segment
+from kundensprache.core.config import Config
+from kundensprache.core.models import Document, Segment
+from kundensprache.extractors.compounds import split_compound
+from kundensprache.extractors.phrases import PhraseExtractor, content_lemmas, phrase_key
+from kundensprache.extractors.vocabulary import build_vocabulary
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import random
 import pytest
 import spacy
 
-import extractors.phrases as phrases_module
-from extractors.phrases import PhraseExtractor
-from extractors.tagging import WordInfo, blank_tags, units
+import kundensprache.extractors.phrases as phrases_module
+from kundensprache.extractors.phrases import PhraseExtractor
+from kundensprache.extractors.tagging import WordInfo, blank_tags, units
 
 TEXTS = [
     ("Wir suchen eine Software für Handwerker. Gibt es eine Schnittstelle zu DATEV?", "de"),

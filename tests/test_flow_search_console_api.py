@@ -15,9 +15,9 @@ import pytest
 from fake_search_console import FakeSearchConsole
 
 from kundensprache import cli
-from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
-from search_console.export import read_export
-from store import Store
+from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+from kundensprache.search_console.export import read_export
+from kundensprache.store import Store
 
 ROBOT = "kundensprache@nordwerk-seo.iam.gserviceaccount.com"
 PROPERTY = "sc-domain:nordwerk-software.de"

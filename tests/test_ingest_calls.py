@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from test_ingest_builders import make_docx
 
-from ingest import read_file
-from kundensprache.config import Config
+from kundensprache.core.config import Config
+from kundensprache.ingest import read_file
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from test_ingest_builders import make_eml, make_msg
 
-from ingest import read_file
-from kundensprache.config import Config
+from kundensprache.core.config import Config
+from kundensprache.ingest import read_file
 
 OWN = "kundensprache-demo.de"
 

@@ -14,9 +14,9 @@ from pii_canaries import (
 )
 from test_ingest_builders import make_docx, make_eml, make_msg, make_xlsx
 
-from ingest import ingest_inbox
-from kundensprache.config import Config
-from store.db import Store
+from kundensprache.core.config import Config
+from kundensprache.ingest import ingest_inbox
+from kundensprache.store.db import Store
 
 OWN = "kundensprache-demo.de"
 REP_MAIL = f"roswitha.hinterkaifeck@{OWN}"

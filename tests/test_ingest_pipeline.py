@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from test_ingest_builders import make_docx, make_eml, make_xlsx
 
-from ingest import discover, ingest_inbox, ingest_paths, read_file, validate_upload
-from kundensprache.config import Config
-from store.db import Store
+from kundensprache.core.config import Config
+from kundensprache.ingest import discover, ingest_inbox, ingest_paths, read_file, validate_upload
+from kundensprache.store.db import Store
 
 OWN = "kundensprache-demo.de"
 GOOD_NOTE = "Datum: 01.10.2026\nFirma: Gut GmbH\n\nKunde: Die Reisekostenabrechnung dauert ewig.\n"

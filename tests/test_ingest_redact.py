@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.redact import redact
+from kundensprache.ingest.redact import redact
 
 PII_CASES = [
     # (text, the personal part, placeholder)

@@ -8,13 +8,18 @@ from datetime import date
 
 import pytest
 
-from clustering import embed_texts, load_encoder, model_for
-from extractors.phrases import phrase_key
-from kundensprache.config import Config
-from kundensprache.models import QueryRow, Term
-from matching.candidates import build_candidates
-from matching.match import aggregate_queries, exact_form, match_terms, unmatched_queries
-from matching.score import fit_ctr_curve
+from kundensprache.clustering import embed_texts, load_encoder, model_for
+from kundensprache.core.config import Config
+from kundensprache.core.models import QueryRow, Term
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.matching.candidates import build_candidates
+from kundensprache.matching.match import (
+    aggregate_queries,
+    exact_form,
+    match_terms,
+    unmatched_queries,
+)
+from kundensprache.matching.score import fit_ctr_curve
 
 # (customer phrase, language) -> (expected match type, expected best query, expected class)
 PLANTED = {

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from kundensprache.config import OpportunityConfig
-from kundensprache.models import QueryRow, Term
-from matching.match import NO_MATCH, Match, QueryStats, aggregate_queries
-from matching.score import CtrCurve, classify, fit_ctr_curve, score, trend_of
+from kundensprache.core.config import OpportunityConfig
+from kundensprache.core.models import QueryRow, Term
+from kundensprache.matching.match import NO_MATCH, Match, QueryStats, aggregate_queries
+from kundensprache.matching.score import CtrCurve, classify, fit_ctr_curve, score, trend_of
 
 
 def q(query, impressions, clicks, position, page="https://example.de/"):

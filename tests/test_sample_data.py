@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from kundensprache.config import load_config
-from sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+from kundensprache.core.config import load_config
+from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 
 REPS = ("Jonas Weber", "Lena Hoffmann", "Tobias Krüger", "Sarah Mitchell")
 OWN_DOMAIN = "nordwerk-software.de"

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 from fake_search_console import FakeSearchConsole
 
-from kundensprache.config import SearchConsoleConfig
-from search_console.client import (
+from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.search_console.client import (
     NoAccessError,
     QuotaExceededError,
     SearchConsoleError,
@@ -25,7 +25,7 @@ from search_console.client import (
     last_complete_month,
     report_range,
 )
-from store.db import Store, query_rows_from_api
+from kundensprache.store.db import Store, query_rows_from_api
 
 ROBOT = "kundensprache-robot@fake-project.iam.gserviceaccount.com"
 PROP = "sc-domain:example.de"

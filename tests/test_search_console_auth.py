@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fake_search_console import SCOPE, FakeSearchConsole, register_fake_browser
 
-from kundensprache.config import SearchConsoleConfig
-from search_console.auth import load_credentials, oauth_login
-from search_console.client import SearchConsoleError, build_service, fetch_rows
+from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.search_console.auth import load_credentials, oauth_login
+from kundensprache.search_console.client import SearchConsoleError, build_service, fetch_rows
 
 ROBOT = "kundensprache-robot@fake-project.iam.gserviceaccount.com"
 PROP = "sc-domain:example.de"

@@ -4,7 +4,12 @@ import zipfile
 
 import pytest
 
-from search_console.export import ExportError, find_exports, read_export, read_month_exports
+from kundensprache.search_console.export import (
+    ExportError,
+    find_exports,
+    read_export,
+    read_month_exports,
+)
 
 GERMAN = (
     "Häufigste Suchanfragen,Klicks,Impressionen,CTR,Position\n"

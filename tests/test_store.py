@@ -4,8 +4,8 @@ from datetime import date
 
 import numpy as np
 
-from kundensprache.models import Document, FileResult, KnownCluster, Segment
-from store import Store
+from kundensprache.core.models import Document, FileResult, KnownCluster, Segment
+from kundensprache.store import Store
 
 
 def doc(doc_id, day):

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kundensprache.config import Config, PathsConfig, UploadConfig
-from upload_app import hash_password
-from upload_app.server import serve_in_thread
+from kundensprache.core.config import Config, PathsConfig, UploadConfig
+from kundensprache.upload import hash_password
+from kundensprache.upload.server import serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import ingest
-from kundensprache.config import Config, PathsConfig, UploadConfig
-from store.db import Store
-from upload_app import create_app, hash_password
-from upload_app.app import MAX_FAILED_LOGINS, SESSION_COOKIE
-from upload_app.i18n import TEXTS, pick_language
-from upload_app.inbox import EXTENSIONS, SOURCE_EXTENSIONS
+from kundensprache import ingest
+from kundensprache.core.config import Config, PathsConfig, UploadConfig
+from kundensprache.store.db import Store
+from kundensprache.upload import create_app, hash_password
+from kundensprache.upload.app import MAX_FAILED_LOGINS, SESSION_COOKIE
+from kundensprache.upload.i18n import TEXTS, pick_language
+from kundensprache.upload.inbox import EXTENSIONS, SOURCE_EXTENSIONS
 
 PASSWORD = "richtig-geheim"
 HASH = hash_password(PASSWORD)

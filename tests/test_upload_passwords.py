@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from kundensprache.config import Config, ConfigError, PathsConfig, UploadConfig, load_config
-from upload_app import create_app, hash_password
-from upload_app.passwords import check_hash, main, verify_password
+from kundensprache.core.config import Config, ConfigError, PathsConfig, UploadConfig, load_config
+from kundensprache.upload import create_app, hash_password
+from kundensprache.upload.passwords import check_hash, main, verify_password
 
 
 def test_hash_verifies_only_the_right_password():

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from kundensprache.config import Config, ConfigError, PathsConfig, UploadConfig
-from upload_app import hash_password, serve
-from upload_app.server import serve_in_thread
+from kundensprache.core.config import Config, ConfigError, PathsConfig, UploadConfig
+from kundensprache.upload import hash_password, serve
+from kundensprache.upload.server import serve_in_thread
 
 PASSWORD = "richtig-geheim"
 HASH = hash_password(PASSWORD)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ingest.person_names import find_person_names
+from kundensprache.ingest.person_names import find_person_names
 
 EMAIL = "[E-MAIL]"
 PHONE = "[TELEFON]"

@@ -6,10 +6,10 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kundensprache.config import OpportunityConfig
-from kundensprache.models import Term
-from matching.match import Match, QueryStats
-from matching.score import CtrCurve, classify, score, trend_of
+from kundensprache.core.config import OpportunityConfig
+from kundensprache.core.models import Term
+from kundensprache.matching.match import Match, QueryStats
+from kundensprache.matching.score import CtrCurve, classify, score, trend_of
 
 CANDIDATE_COLUMNS = (
     "keyword",

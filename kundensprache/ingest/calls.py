@@ -13,11 +13,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from ingest.dates import date_from_filename, parse_date
-from ingest.documents import Draft
-from ingest.errors import Rejected
-from ingest.textio import decode_text
-from ingest.zipcheck import check_zip
+from kundensprache.ingest.dates import date_from_filename, parse_date
+from kundensprache.ingest.documents import Draft
+from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.textio import decode_text
+from kundensprache.ingest.zipcheck import check_zip
 
 CUSTOMER_LABELS = {
     "kunde", "kundin", "kunden", "interessent", "interessentin", "customer", "client",

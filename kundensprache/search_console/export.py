@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kundensprache.models import QueryRow
+from kundensprache.core.models import QueryRow
 
 QUERY_HEADERS = {
     "query",

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kundensprache.models import Document, FileResult, KnownCluster, QueryRow, Segment
+from kundensprache.core.models import Document, FileResult, KnownCluster, QueryRow, Segment
 
 metadata = MetaData()
 

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.crm_presets import GENERIC, PRESETS
-from ingest.dates import to_date
-from ingest.documents import Draft
-from ingest.errors import Rejected
-from ingest.textio import decode_text
-from ingest.zipcheck import check_zip
+from kundensprache.ingest.crm_presets import GENERIC, PRESETS
+from kundensprache.ingest.dates import to_date
+from kundensprache.ingest.documents import Draft
+from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.textio import decode_text
+from kundensprache.ingest.zipcheck import check_zip
 
 ROLES = ("text", "account", "date", "author", "type", "contact", "title")
 _DELIMITERS = (",", ";", "\t", "|")

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.language import detect_language
-from ingest.person_names import find_person_names
-from ingest.redact import NAME, name_parts, redact
-from kundensprache.models import ROLES, Document, Segment
+from kundensprache.core.models import ROLES, Document, Segment
+from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.person_names import find_person_names
+from kundensprache.ingest.redact import NAME, name_parts, redact
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")

@@ -1,5 +1,5 @@
 """The SQLite store (SQLAlchemy): documents, ingest results, caches, cluster snapshots."""
 
-from store.db import Store
+from kundensprache.store.db import Store
 
 __all__ = ["Store"]

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ingest.calls import NoteContext, read_call
-from ingest.crm import read_crm
-from ingest.discover import SIDECAR_SUFFIX, discover, is_outside
-from ingest.documents import Draft, build_document
-from ingest.emails import EmailContext, read_email
-from ingest.errors import Rejected
-from kundensprache.config import Config
-from kundensprache.models import ROLES, SOURCES, Document, FileResult
-from store.db import Store
-from store.db import documents as documents_table
+from kundensprache.core.config import Config
+from kundensprache.core.models import ROLES, SOURCES, Document, FileResult
+from kundensprache.ingest.calls import NoteContext, read_call
+from kundensprache.ingest.crm import read_crm
+from kundensprache.ingest.discover import SIDECAR_SUFFIX, discover, is_outside
+from kundensprache.ingest.documents import Draft, build_document
+from kundensprache.ingest.emails import EmailContext, read_email
+from kundensprache.ingest.errors import Rejected
+from kundensprache.store.db import Store
+from kundensprache.store.db import documents as documents_table
 
 SUFFIXES = {
     "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select, update
 from sqlalchemy.engine import Engine
 
-from store.db import file_results
+from kundensprache.store.db import file_results
 
 metadata = MetaData()
 

@@ -22,10 +22,10 @@ from google.auth import exceptions as auth_exceptions
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from kundensprache.config import SearchConsoleConfig
-from kundensprache.months import FINAL_AFTER_DAYS, last_complete_month
-from search_console.auth import SearchConsoleError, load_credentials, oauth_login
-from store.db import Store
+from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.core.months import FINAL_AFTER_DAYS, last_complete_month
+from kundensprache.search_console.auth import SearchConsoleError, load_credentials, oauth_login
+from kundensprache.store.db import Store
 
 __all__ = [
     "NoAccessError",

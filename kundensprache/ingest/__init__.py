@@ -5,8 +5,8 @@ Readers for call notes and transcripts (calls.py), CRM exports (crm.py) and emai
 roles and hashes them for dedupe; pipeline.py ties it together incrementally.
 """
 
-from ingest.discover import discover
-from ingest.pipeline import ingest_inbox, ingest_paths, read_file, validate_upload
-from ingest.redact import redact
+from kundensprache.ingest.discover import discover
+from kundensprache.ingest.pipeline import ingest_inbox, ingest_paths, read_file, validate_upload
+from kundensprache.ingest.redact import redact
 
 __all__ = ["discover", "ingest_inbox", "ingest_paths", "read_file", "redact", "validate_upload"]

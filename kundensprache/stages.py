@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kundensprache.config import Config
-from kundensprache.models import FileResult, QueryRow, Term
-from kundensprache.months import month_bounds, window
-from matching.candidates import (
+from kundensprache.core.config import Config
+from kundensprache.core.models import FileResult, QueryRow, Term
+from kundensprache.core.months import month_bounds, window
+from kundensprache.matching.candidates import (
     CANDIDATE_COLUMNS,
     CLUSTER_COLUMNS,
     INGEST_COLUMNS,
@@ -26,17 +26,17 @@ from matching.candidates import (
     cluster_rows,
     unmatched_rows,
 )
-from matching.match import (
+from kundensprache.matching.match import (
     QueryStats,
     aggregate_queries,
     exact_form,
     match_terms,
     unmatched_queries,
 )
-from matching.score import fit_ctr_curve
-from reports.html import render_report
-from reports.writer import csv_text, write_month
-from store import Store
+from kundensprache.matching.score import fit_ctr_curve
+from kundensprache.reports.html import render_report
+from kundensprache.reports.writer import csv_text, write_month
+from kundensprache.store import Store
 
 Log = Callable[[str], None]
 _log = logging.getLogger("kundensprache")
@@ -49,7 +49,7 @@ def _default_log(message: str) -> None:
 # ------------------------------------------------------------------------------ ingest
 def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[FileResult]:
     """Read every file in the inbox (incrementally) into the store; one result per file."""
-    import ingest
+    from kundensprache import ingest
 
     inbox = config.paths.inputs
     paths = ingest.discover(inbox)
@@ -74,7 +74,7 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
 def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
     """Rows of ingest_report.csv. File names go through redaction too: sales staff name
     files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    from ingest.redact import redact
+    from kundensprache.ingest.redact import redact
 
     rows = []
     for r in results:
@@ -101,7 +101,7 @@ class Vocabulary:
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
     """Customer vocabulary over the rolling window ending with the report month."""
-    from extractors.vocabulary import build_vocabulary
+    from kundensprache.extractors.vocabulary import build_vocabulary
 
     since, until = window(month, config.vocabulary.window_months)
     docs = list(store.iter_documents(since=since, until=until))
@@ -119,7 +119,7 @@ def read_website(folder: Path) -> list[tuple[str, str]]:
         return []
     from bs4 import BeautifulSoup
 
-    from ingest.language import detect_language
+    from kundensprache.ingest.language import detect_language
 
     out = []
     for path in sorted(folder.rglob("*")):
@@ -150,12 +150,12 @@ def run_search_console(
 ) -> SearchData:
     """The report month's queries: from the API when a property is configured, else the
     UI exports in ``inputs/search_console/``."""
-    from search_console.export import find_exports, read_month_exports
-    from store.db import query_rows_from_api
+    from kundensprache.search_console.export import find_exports, read_month_exports
+    from kundensprache.store.db import query_rows_from_api
 
     sc = config.search_console
     if sc.property:
-        from search_console.client import fetch_month
+        from kundensprache.search_console.client import fetch_month
 
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
@@ -194,8 +194,14 @@ def run_topics(
     log: Log = _default_log,
 ) -> Topics:
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
-    from clustering import assign_texts, embed_and_cluster, embed_texts, load_encoder, model_for
-    from ingest.language import detect_language
+    from kundensprache.clustering import (
+        assign_texts,
+        embed_and_cluster,
+        embed_texts,
+        load_encoder,
+        model_for,
+    )
+    from kundensprache.ingest.language import detect_language
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 512 == 0:
@@ -257,7 +263,7 @@ def run_match(
     queries: Sequence[QueryStats],
     topics: Topics,
 ) -> tuple[list[Candidate], list[QueryStats]]:
-    from extractors.phrases import phrase_key
+    from kundensprache.extractors.phrases import phrase_key
 
     matches = match_terms(
         terms,

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from kundensprache.config import Config, ConfigError
-from upload_app.app import create_app
+from kundensprache.core.config import Config, ConfigError
+from kundensprache.upload.app import create_app
 
 
 def server_config(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ingest.errors import Rejected
+from kundensprache.ingest.errors import Rejected
 
 MAX_RATIO = 200  # typical Office files compress 3-20x; bombs 1000x and more
 MAX_ENTRIES = 10_000

@@ -30,14 +30,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Scope
 
-import ingest
-from kundensprache.config import Config, ConfigError
-from store.db import Store
-from upload_app import inbox as inbox_files
-from upload_app.i18n import pick_language, translator
-from upload_app.middleware import BodySizeLimit, SecurityHeaders
-from upload_app.passwords import check_users, dummy_verify, verify_password
-from upload_app.records import UploadLog, UploadRow, ingest_results
+from kundensprache import ingest
+from kundensprache.core.config import Config, ConfigError
+from kundensprache.store.db import Store
+from kundensprache.upload import inbox as inbox_files
+from kundensprache.upload.i18n import pick_language, translator
+from kundensprache.upload.middleware import BodySizeLimit, SecurityHeaders
+from kundensprache.upload.passwords import check_users, dummy_verify, verify_password
+from kundensprache.upload.records import UploadLog, UploadRow, ingest_results
 
 log = logging.getLogger("kundensprache.upload")
 

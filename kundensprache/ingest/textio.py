@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from ingest.errors import Rejected
+from kundensprache.ingest.errors import Rejected
 
 # Magic numbers of common binary files, so a rejection can say what the file really is.
 _MAGIC = (

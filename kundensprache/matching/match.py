@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kundensprache.models import QueryRow, Term
+from kundensprache.core.models import QueryRow, Term
 
 MATCH_RANK = {"exact": 0, "variant": 1, "semantic": 2, "none": 3}
 
 
 def exact_form(text: str, lang: str) -> str:
     """The words of ``text`` with case, umlauts, ``ß`` and hyphens folded, order kept."""
-    from extractors.normalize import canonical_lang, fold, word_parts
+    from kundensprache.extractors.normalize import canonical_lang, fold, word_parts
 
     return " ".join(fold(w) for w in word_parts(text, canonical_lang(lang)))
 

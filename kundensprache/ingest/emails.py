@@ -18,11 +18,11 @@ from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from ingest.dates import parse_date
-from ingest.documents import Draft
-from ingest.errors import Rejected
-from ingest.redact import name_parts
-from ingest.textio import decode_text, decode_with_charset
+from kundensprache.ingest.dates import parse_date
+from kundensprache.ingest.documents import Draft
+from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.redact import name_parts
+from kundensprache.ingest.textio import decode_text, decode_with_charset
 
 FREEMAIL = {
     "gmail.com", "googlemail.com", "web.de", "gmx.de", "gmx.net", "gmx.at", "gmx.ch",
@@ -122,7 +122,7 @@ def read_email(data: bytes, name: str, ctx: EmailContext) -> MailResult:
 
 
 def _parse(data: bytes) -> EmailMessage:
-    from ingest.textio import sniff_binary
+    from kundensprache.ingest.textio import sniff_binary
 
     what = sniff_binary(data)
     if what:

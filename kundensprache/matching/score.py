@@ -10,10 +10,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kundensprache.config import OpportunityConfig
-from kundensprache.models import Term
-from kundensprache.months import shift_month
-from matching.match import Match, QueryStats
+from kundensprache.core.config import OpportunityConfig
+from kundensprache.core.models import Term
+from kundensprache.core.months import shift_month
+from kundensprache.matching.match import Match, QueryStats
 
 # Position buckets for the site's own CTR curve: [low, high).
 CTR_BUCKETS = ((1, 2), (2, 3), (3, 4), (4, 6), (6, 8), (8, 11), (11, 15), (15, 21))

@@ -16,7 +16,7 @@ from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
-from kundensprache.config import SearchConsoleConfig
+from kundensprache.core.config import SearchConsoleConfig
 
 SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
 # Where `kundensprache auth` stores the OAuth token when `oauth_token_file` is not set.

@@ -4,8 +4,8 @@
 the entries of ``[upload] users``.
 """
 
-from upload_app.app import create_app
-from upload_app.passwords import hash_password
-from upload_app.server import serve
+from kundensprache.upload.app import create_app
+from kundensprache.upload.passwords import hash_password
+from kundensprache.upload.server import serve
 
 __all__ = ["create_app", "hash_password", "serve"]

@@ -2,7 +2,7 @@
 
 The config holds only hashes (``[upload] users = {anna = "scrypt$..."}``), never passwords.
 The format is ``scrypt$<n>$<r>$<p>$<salt, base64>$<hash, base64>`` so the cost can be raised
-later without breaking the hashes already handed out. Run ``python -m upload_app.passwords``
+later without breaking the hashes already handed out. Run ``python -m kundensprache.upload.passwords``
 (or ``kundensprache hash-password``) to make one.
 """
 
@@ -15,7 +15,7 @@ import hmac
 import secrets
 import sys
 
-from kundensprache.config import ConfigError
+from kundensprache.core.config import ConfigError
 
 PREFIX = "scrypt"
 # 2**14 * 8 * 128 bytes = 16 MiB of memory per check: slow for an attacker, fine for a login.

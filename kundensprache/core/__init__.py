@@ -1,0 +1,1 @@
+"""Core: models, configuration, months and errors; imports nothing else of the project."""
