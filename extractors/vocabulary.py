@@ -8,7 +8,6 @@ The result is deterministic: the same documents in any order give the same terms
 from __future__ import annotations
 
 import bisect
-import calendar
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from datetime import date
 
 from kundensprache.core.config import Config
 from kundensprache.core.models import Document, Term
+from kundensprache.core.months import Month
 from kundensprache.extractors import scoring
 from kundensprache.extractors.lexicon import WH_WORDS
 from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
@@ -76,7 +76,7 @@ def build_vocabulary(
     get the flag ``not_on_website``.
     """
     vocab = config.vocabulary
-    report_end = _month_end(report_month)
+    report_end = Month.parse(report_month).last_day
     extractor = extractor or PhraseExtractor(vocab, config.company)
 
     segments: list[tuple[Document, str, float, str]] = []
@@ -232,14 +232,6 @@ def _nested(c: _Counts, lang: str, counts: dict, min_documents: int) -> bool:
             if longer is not None and len(longer.docs) >= min_documents:
                 return True
     return False
-
-
-def _month_end(report_month: str) -> date:
-    try:
-        year, month = (int(x) for x in report_month.split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"report_month {report_month!r}: expected YYYY-MM") from exc
 
 
 def _boilerplate(c: _Counts, templated: set[int], account_doc_totals: Counter) -> float:

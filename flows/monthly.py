@@ -10,7 +10,8 @@ from prefect.cache_policies import NO_CACHE
 
 from kundensprache import stages
 from kundensprache.core.config import Config, load_config
-from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.core.errors import KundenspracheError
+from kundensprache.core.months import Month, last_complete_month
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
@@ -33,8 +34,25 @@ def vocabulary_task(config: Config, store: Store, month: str) -> stages.Vocabula
     return stages.run_vocabulary(config, store, month, log=_logger_fn())
 
 
+def _unexpected(task, task_run, state) -> bool:
+    """Retry only what may be transient: an expected failure (no access, quota, ...) is final."""
+    try:
+        state.result()
+    except KundenspracheError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 # The API client retries throttling itself; a task retry covers a dropped connection.
-@task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+@task(
+    name="search-console",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=_unexpected,
+)
 def search_console_task(config: Config, store: Store, month: str) -> stages.SearchData:
     return stages.run_search_console(config, store, month, log=_logger_fn())
 
@@ -78,8 +96,7 @@ def monthly_keywords(
         config.paths.outputs = Path(outputs).resolve()
     if work:
         config.paths.work = Path(work).resolve()
-    month = month or last_complete_month()
-    parse_month(month)
+    month = str(Month.parse(month or last_complete_month()))
     logger = get_run_logger()
     logger.info(
         f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}"

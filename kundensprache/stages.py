@@ -24,7 +24,7 @@ from kundensprache.clustering import (
 )
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
-from kundensprache.core.months import month_bounds, window
+from kundensprache.core.months import window
 from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.vocabulary import build_vocabulary
 from kundensprache.ingest.language import detect_language
@@ -49,7 +49,7 @@ from kundensprache.matching.match import (
 from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import fetch_month
+from kundensprache.search_console.client import check_month, fetch_month
 from kundensprache.search_console.export import find_exports, read_month_exports
 from kundensprache.store import Store
 from kundensprache.store.db import query_rows_from_api
@@ -174,6 +174,19 @@ def run_search_console(
         return SearchData([], "none", problems)
     log(f"Search Console: {len(rows)} rows from {', '.join(files)}")
     return SearchData(rows, "export:" + ",".join(files), problems)
+
+
+def check_search_console(config: Config, month: str) -> None:
+    """Before a run starts: fail now, with the client's message, if the month's Search
+    Console rows cannot be fetched (key file, sign-in, access, quota, month not final,
+    service unreachable). Nothing to check without a property (UI exports)."""
+    if not config.search_console.property:
+        return
+    store = Store(config.store_path)
+    try:
+        check_month(config.search_console, month, store)
+    finally:
+        store.close()
 
 
 # ------------------------------------------------------------------------ topics + match
@@ -306,8 +319,3 @@ def render_outputs(
 
 def write_outputs(config: Config, month: str, files: dict[str, str]) -> Path:
     return write_month(config.paths.outputs, month, files)
-
-
-def month_range_text(month: str) -> str:
-    start, end = month_bounds(month)
-    return f"{start.isoformat()}..{end.isoformat()}"

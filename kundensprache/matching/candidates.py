@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kundensprache.core.config import OpportunityConfig
 from kundensprache.core.models import Term
@@ -98,14 +98,6 @@ class Candidate:
             "score": f"{self.score:.1f}",
             "example": t.example,
         }
-
-
-@dataclass
-class TopicSummary:
-    cluster_id: str
-    cluster_label: str
-    candidates: list[Candidate] = field(default_factory=list)
-    queries: list[QueryStats] = field(default_factory=list)
 
 
 def format_counts(counts: Mapping[str, int]) -> str:

@@ -215,13 +215,6 @@ class Store:
             if still_used is None:
                 conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
 
-    def has_document(self, doc_id: str) -> bool:
-        with self.engine.connect() as conn:
-            return (
-                conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first()
-                is not None
-            )
-
     def document_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar_one()
@@ -367,7 +360,7 @@ class Store:
                 )
 
     def table_counts(self) -> dict[str, int]:
-        """Row counts per table (tests and `kundensprache` status output)."""
+        """Row counts per table (what tests check after a run)."""
         with self.engine.connect() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
