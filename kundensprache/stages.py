@@ -151,11 +151,10 @@ def run_search_console(
     """The report month's queries: from the API when a property is configured, else the
     UI exports in ``inputs/search_console/``."""
     from kundensprache.search_console.export import find_exports, read_month_exports
-    from kundensprache.store.db import query_rows_from_api
 
     sc = config.search_console
     if sc.property:
-        from kundensprache.search_console.client import fetch_month
+        from kundensprache.search_console.client import fetch_month, query_rows_from_api
 
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")

@@ -1,8 +1,10 @@
 """The SQLite store: idempotent inserts, caches, cluster snapshots."""
 
+import sqlite3
 from datetime import date
 
 import numpy as np
+import pytest
 
 from kundensprache.core.models import Document, FileResult, KnownCluster, Segment
 from kundensprache.store import Store
@@ -101,3 +103,55 @@ def test_changed_file_supersedes_its_old_version(tmp_path):
     assert ids == {"kept", "edited", "shared"}  # "shared" is still b.txt's
     assert store.file_result("calls/a.txt", "v1") is None
     assert store.file_result("calls/a.txt", "v2").status == "accepted"
+    assert store.file_doc_ids("calls/a.txt", "v2") == ["edited", "kept"]
+    assert store.file_doc_ids("calls/a.txt", "v1") == []
+
+
+def test_document_ids_of_a_file_are_rows_not_a_pattern(tmp_path):
+    """Ids that are prefixes or substrings of each other stay apart (a LIKE search on a JSON
+    list would confuse them); a document still used by another file is kept."""
+    store = Store(tmp_path / "s.sqlite")
+    store.save_file_result(
+        FileResult("a.txt", "call", "accepted", "", "1", [doc("d1", None), doc("d10", None)])
+    )
+    store.save_file_result(FileResult("b.txt", "call", "accepted", "", "1", [doc("d1", None)]))
+    store.save_file_result(FileResult("a.txt", "call", "accepted", "", "2", [doc("x", None)]))
+    assert sorted(d.doc_id for d in store.iter_documents()) == ["d1", "x"]
+    assert store.table_counts()["file_documents"] == 2
+    assert store.document_files(["d1", "x", "missing"]) == {"d1": "calls/a.txt", "x": "calls/a.txt"}
+
+
+def test_a_store_from_before_id_rows_is_migrated(tmp_path):
+    """A store written by the earlier layout (ids as a JSON list in file_results) opens with
+    its ids moved into rows and nothing lost."""
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE file_results (path TEXT, sha256 VARCHAR(64), source VARCHAR(16) NOT NULL,"
+            " status VARCHAR(16) NOT NULL, reason TEXT NOT NULL, doc_ids TEXT NOT NULL,"
+            " ingested_at VARCHAR(32) NOT NULL, PRIMARY KEY (path, sha256))"
+        )
+        db.execute(
+            "INSERT INTO file_results VALUES ('calls/a.txt', 'abc', 'call', 'accepted', '',"
+            " '[\"d1\", \"d2\"]', '2026-10-01T00:00:00+00:00')"
+        )
+    store = Store(path)
+    assert store.file_doc_ids("calls/a.txt", "abc") == ["d1", "d2"]
+    assert store.file_result("calls/a.txt", "abc").status == "accepted"
+    store.save_file_result(
+        FileResult("calls/b.txt", "call", "accepted", "", "b", [doc("d3", None)])
+    )
+    assert store.file_doc_ids("calls/b.txt", "b") == ["d3"]
+    store.close()
+    with sqlite3.connect(path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(file_results)")}
+    assert "doc_ids" not in columns
+
+
+def test_a_url_that_is_no_supported_database_is_a_config_error(tmp_path):
+    from kundensprache.core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="mysql"):
+        Store("mysql://localhost/db")
+    with pytest.raises(ConfigError, match="not a database URL"):
+        Store("://no-scheme")
