@@ -43,7 +43,15 @@ __all__ = [
     "request_key",
 ]
 
-# Search Console data younger than this is not final yet (Google keeps revising it).
+
+class RowCache(Protocol):
+    """Where fetched months are kept (the store): the client sits beside the store, not above."""
+
+    def get_gsc_rows(self, prop: str, start: str, end: str, key: str) -> list[dict] | None: ...
+
+    def put_gsc_rows(self, prop: str, start: str, end: str, key: str, rows: list[dict]) -> None: ...
+
+
 MAX_ROW_LIMIT = 25_000
 HTTP_TIMEOUT_S = 120
 MAX_BACKOFF_S = 64.0
@@ -81,18 +89,6 @@ class QuotaExceededError(SearchConsoleError):
 
 
 # ------------------------------------------------------------------------------- months
-class ResponseCache(Protocol):
-    """Where complete API responses are kept (the store): a re-run asks the API nothing."""
-
-    def get_gsc_rows(
-        self, prop: str, start: str, end: str, request_key: str
-    ) -> list[dict] | None: ...
-
-    def put_gsc_rows(
-        self, prop: str, start: str, end: str, request_key: str, rows: list[dict]
-    ) -> None: ...
-
-
 def query_rows_from_api(rows: list[dict]) -> list[QueryRow]:
     """API rows (keys = [query, page]) -> QueryRow."""
     out = []
@@ -256,7 +252,7 @@ def fetch_rows(
 def fetch_month(
     cfg: SearchConsoleConfig,
     month: str,
-    store: ResponseCache,
+    store: RowCache,
     *,
     service=None,
     account: str = "",
