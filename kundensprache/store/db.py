@@ -123,6 +123,7 @@ class Store:
         new = 0
         new_ids = sorted({d.doc_id for d in result.documents})
         with self._engine.begin() as conn:
+            conn = conn.execution_options(preserve_rowcount=True)
             self._drop_superseded(conn, result.file, result.sha256, keep=set(new_ids))
             for doc in result.documents:
                 new += conn.execute(
