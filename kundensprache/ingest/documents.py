@@ -88,10 +88,7 @@ def build_document(
         text = clean_text(redact(strip_debris(raw), all_names))
         if not text:
             continue
-        if segments and segments[-1].role == role:
-            segments[-1] = Segment(role, segments[-1].text + "\n" + text)
-        else:
-            segments.append(Segment(role, text))
+        segments.append(Segment(role, text))  # readers decide what one turn is
     if not segments or not any(c.isalnum() for s in segments for c in s.text):
         return None
     title = clean_text(redact(strip_debris(draft.title), all_names)) if draft.title else ""
