@@ -12,10 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from bs4 import BeautifulSoup
 
+from kundensprache import ingest
+from kundensprache.clustering import (
+    assign_texts,
+    embed_and_cluster,
+    embed_texts,
+    load_encoder,
+    model_for,
+)
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, window
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.vocabulary import build_vocabulary
+from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     CANDIDATE_COLUMNS,
     CLUSTER_COLUMNS,
@@ -38,7 +51,10 @@ from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
+from kundensprache.search_console.client import fetch_month
+from kundensprache.search_console.export import find_exports, read_month_exports
 from kundensprache.store import Store
+from kundensprache.store.db import query_rows_from_api
 
 Log = Callable[[str], None]
 _log = logging.getLogger("kundensprache")
@@ -51,8 +67,6 @@ def _default_log(message: str) -> None:
 # ------------------------------------------------------------------------------ ingest
 def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[FileResult]:
     """Read every file in the inbox (incrementally) into the store; one result per file."""
-    from kundensprache import ingest
-
     inbox = config.paths.inputs
     paths = ingest.discover(inbox)
     log(f"Ingest: {len(paths)} files in {inbox}")
@@ -76,8 +90,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
 def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
     """Rows of ingest_report.csv. File names go through redaction too: sales staff name
     files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    from kundensprache.ingest.redact import redact
-
     rows = []
     for r in results:
         count = r.document_count or len(r.documents)
@@ -103,8 +115,6 @@ class Vocabulary:
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
     """Customer vocabulary over the rolling window ending with the report month."""
-    from kundensprache.extractors.vocabulary import build_vocabulary
-
     since, until = window(month, config.vocabulary.window_months)
     docs = list(store.iter_documents(since=since, until=until))
     log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
@@ -119,10 +129,6 @@ def read_website(folder: Path) -> list[tuple[str, str]]:
     """The company's own website copy (optional): (text, language) per .txt/.md/.html file."""
     if not folder.is_dir():
         return []
-    from bs4 import BeautifulSoup
-
-    from kundensprache.ingest.language import detect_language
-
     out = []
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in (".txt", ".md", ".html", ".htm"):
@@ -152,13 +158,8 @@ def run_search_console(
 ) -> SearchData:
     """The report month's queries: from the API when a property is configured, else the
     UI exports in ``inputs/search_console/``."""
-    from kundensprache.search_console.export import find_exports, read_month_exports
-    from kundensprache.store.db import query_rows_from_api
-
     sc = config.search_console
     if sc.property:
-        from kundensprache.search_console.client import fetch_month
-
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
         return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [])
@@ -196,14 +197,6 @@ def run_topics(
     log: Log = _default_log,
 ) -> Topics:
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
-    from kundensprache.clustering import (
-        assign_texts,
-        embed_and_cluster,
-        embed_texts,
-        load_encoder,
-        model_for,
-    )
-    from kundensprache.ingest.language import detect_language
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 512 == 0:
@@ -267,8 +260,6 @@ def run_match(
     doc_accounts: Mapping[str, str] | None = None,
 ) -> tuple[list[Candidate], list[QueryStats]]:
     """Match, classify and score; the queries left are those no customer words reach."""
-    from kundensprache.extractors.phrases import phrase_key
-
     words = default_words(config.company.brand_terms)
     matches = match_terms(
         terms,
