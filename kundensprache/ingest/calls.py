@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from kundensprache.ingest.dates import date_from_filename, parse_date
 from kundensprache.ingest.documents import Draft
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.pdf import pdf_text
 from kundensprache.ingest.person_names import FIRST_NAMES
 from kundensprache.ingest.textio import decode_text
 from kundensprache.ingest.zipcheck import check_zip
@@ -232,6 +233,8 @@ def read_call(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext == ".docx":
         return read_docx(data, name, ctx, max_bytes)
+    if ext == ".pdf":
+        return read_note_text(pdf_text(data), name, ctx)
     text = decode_text(data)
     if ext == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
         return read_vtt(text, name, ctx)

@@ -29,7 +29,7 @@ from kundensprache.store.db import Store
 from kundensprache.store.db import documents as documents_table
 
 SUFFIXES = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),
+    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
     "crm": (".csv", ".tsv", ".xlsx"),
     "email": (".eml", ".mbox", ".msg"),
 }
