@@ -63,8 +63,8 @@ def topics_task(config: Config, month: str, terms, queries) -> stages.Topics:
 
 
 @task(name="match-and-score")
-def match_task(config: Config, month: str, terms, queries, topics):
-    return stages.run_match(config, month, terms, queries, topics)
+def match_task(config: Config, month: str, terms, queries, topics, doc_accounts):
+    return stages.run_match(config, month, terms, queries, topics, doc_accounts)
 
 
 @task(name="render-outputs", cache_policy=NO_CACHE)  # cheaper to redo than to hash
@@ -105,7 +105,7 @@ def monthly_keywords(
     queries = search_console_task(config, month).queries
     topics = topics_task(config, month, vocabulary.terms, queries)
     candidates, unmatched = cached(match_task, storage)(
-        config, month, vocabulary.terms, queries, topics
+        config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
     files = render_task(month, candidates, unmatched, queries, topics, vocabulary, ingest_rows)
     folder = write_task(config, month, files)

@@ -7,7 +7,7 @@ them directly. Nothing here knows about Prefect: progress goes to a ``log`` call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +42,13 @@ from kundensprache.matching.candidates import (
 from kundensprache.matching.match import (
     QueryStats,
     aggregate_queries,
+    default_words,
     exact_form,
     match_terms,
     unmatched_queries,
 )
 from kundensprache.matching.score import fit_ctr_curve
+from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import fetch_month, query_rows_from_api
@@ -254,7 +256,10 @@ def run_match(
     terms: Sequence[Term],
     queries: Sequence[QueryStats],
     topics: Topics,
+    doc_accounts: Mapping[str, str] | None = None,
 ) -> tuple[list[Candidate], list[QueryStats]]:
+    """Match, classify and score; the queries left are those no customer words reach."""
+    words = default_words(config.company.brand_terms)
     matches = match_terms(
         terms,
         queries,
@@ -263,6 +268,7 @@ def run_match(
         term_vectors=topics.term_vectors,
         query_vectors=topics.query_vectors,
         semantic_threshold=config.matching.semantic_threshold,
+        words=words,
     )
     curve = fit_ctr_curve(queries)
     candidates = build_candidates(
@@ -275,7 +281,8 @@ def run_match(
         opportunity=config.opportunity,
         all_queries=queries,
     )
-    return candidates, unmatched_queries(queries, matches)
+    customer = customer_vocabulary(terms, doc_accounts or {})
+    return candidates, unmatched_queries(queries, matches, customer_words=customer, words=words)
 
 
 # ----------------------------------------------------------------------------- outputs
