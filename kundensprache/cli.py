@@ -140,10 +140,11 @@ def cmd_run(args) -> int:
         value = getattr(args, flag)
         if value and not Path(value).exists():
             raise InputError(f"--{flag} {value}: no such file or folder")
-    config = load_config(args.config)
+    load_config(args.config)  # a broken config fails here, before the heavy imports
     from kundensprache import stages
-    from kundensprache.flows.monthly import monthly_keywords
+    from kundensprache.flows.monthly import monthly_keywords, run_config
 
+    config = run_config(args.config, inputs=args.inputs, outputs=args.outputs)
     stages.check_search_console(config, month)
     folder = monthly_keywords(
         month=month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
@@ -182,7 +183,7 @@ def cmd_ingest(args) -> int:
                     f"{path}: cannot tell the source type from its folder; add --source call|crm|email"
                 )
             pairs.append((path, source))
-    store = Store(config.store_path)
+    store = Store(config.store_url)
     try:
         results = ingest.ingest_paths(pairs, store, config, inbox=config.paths.inputs)
         rows = ingest_report_rows(results)
@@ -209,7 +210,7 @@ def cmd_cluster(args) -> int:
     from kundensprache.store import Store
 
     config = load_config(args.config)
-    store = Store(config.store_path)
+    store = Store(config.store_url)
     try:
         out = cluster_csv(
             Path(args.file),

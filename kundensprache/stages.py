@@ -7,7 +7,7 @@ them directly. Nothing here knows about Prefect: progress goes to a ``log`` call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,17 +42,18 @@ from kundensprache.matching.candidates import (
 from kundensprache.matching.match import (
     QueryStats,
     aggregate_queries,
+    default_words,
     exact_form,
     match_terms,
     unmatched_queries,
 )
 from kundensprache.matching.score import fit_ctr_curve
+from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import check_month, fetch_month
+from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export import find_exports, read_month_exports
 from kundensprache.store import Store
-from kundensprache.store.db import query_rows_from_api
 
 Log = Callable[[str], None]
 _log = logging.getLogger("kundensprache")
@@ -182,11 +183,8 @@ def check_search_console(config: Config, month: str) -> None:
     service unreachable). Nothing to check without a property (UI exports)."""
     if not config.search_console.property:
         return
-    store = Store(config.store_path)
-    try:
+    with Store(config.store_url) as store:
         check_month(config.search_console, month, store)
-    finally:
-        store.close()
 
 
 # ------------------------------------------------------------------------ topics + match
@@ -268,7 +266,10 @@ def run_match(
     terms: Sequence[Term],
     queries: Sequence[QueryStats],
     topics: Topics,
+    doc_accounts: Mapping[str, str] | None = None,
 ) -> tuple[list[Candidate], list[QueryStats]]:
+    """Match, classify and score; the queries left are those no customer words reach."""
+    words = default_words(config.company.brand_terms)
     matches = match_terms(
         terms,
         queries,
@@ -277,6 +278,7 @@ def run_match(
         term_vectors=topics.term_vectors,
         query_vectors=topics.query_vectors,
         semantic_threshold=config.matching.semantic_threshold,
+        words=words,
     )
     curve = fit_ctr_curve(queries)
     candidates = build_candidates(
@@ -289,7 +291,8 @@ def run_match(
         opportunity=config.opportunity,
         all_queries=queries,
     )
-    return candidates, unmatched_queries(queries, matches)
+    customer = customer_vocabulary(terms, doc_accounts or {})
+    return candidates, unmatched_queries(queries, matches, customer_words=customer, words=words)
 
 
 # ----------------------------------------------------------------------------- outputs
