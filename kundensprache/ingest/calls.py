@@ -70,19 +70,19 @@ NOT_SPEAKERS = {
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_MARKUP = re.compile(r"(\*\*|__|`+|~~)")
 _MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\(([^()]{0,2000})\)")  # stops at the next "[": linear
 _MD_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _TIMESTAMP_PREFIX = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*")
 _LABEL = re.compile(
-    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s*\((?P<paren>[^)]{1,60})\))?)"
-    r"(?:\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s*:\s*(?P<text>.*)$"
+    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s{0,3}\((?P<paren>[^)]{1,60})\))?)"
+    r"(?:\s{0,3}[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s{0,3}:\s*(?P<text>.*)$"
 )
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\d][^\]]{0,40})\]\s*(?P<text>.+)$")
 _NAMEISH = re.compile(
-    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:von|van|de|zu|der|den)?\s*[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s{1,3}(?:(?:von|van|de|zu|der|den)\s{1,3})?[A-ZÄÖÜ][\w'’.-]*){0,3}$"
 )
 
 
@@ -113,7 +113,7 @@ def read_note_text(text: str, name: str, ctx: NoteContext) -> Draft:
     draft.date = parse_date(header.get("date", "")) or date_from_filename(name)
     for key in ("people", "author"):
         for person in re.split(r"[,;/&]|\bund\b|\band\b", header.get(key, "")):
-            person = re.sub(r"\(.*?\)", "", person).strip()
+            person = re.sub(r"\([^()]*\)", "", person).strip()
             if person:
                 draft.names.add(person)
     return draft
@@ -165,9 +165,9 @@ def read_vtt(text: str, name: str, ctx: NoteContext) -> Draft:
         while lines and "-->" not in lines[0]:
             lines = lines[1:]  # cue identifier
         cue = " ".join(lines[1:])
-        voice = re.search(r"<v(?:\.[\w.-]+)?\s+([^>]+)>", cue)
+        voice = re.search(r"<v(?:\.[\w.-]{1,40})?\s{1,3}([^<>]+)>", cue)
         speaker = voice[1].strip() if voice else None
-        cue = re.sub(r"<[^>]+>", "", cue).strip()
+        cue = re.sub(r"<[^<>]+>", "", cue).strip()  # [^<>]: stops at the next "<", linear
         if speaker is None:
             speaker, cue = _split_label(cue)
         if cue:
@@ -183,8 +183,8 @@ def read_srt(text: str, name: str, ctx: NoteContext) -> Draft:
         while lines and "-->" not in lines[0]:
             lines = lines[1:]
         cue = " ".join(lines[1:])
-        voice = re.search(r"<v\s+([^>]+)>", cue)
-        cue = re.sub(r"<[^>]+>|\{\\[^}]*\}", "", cue).strip()
+        voice = re.search(r"<v\s{1,3}([^<>]+)>", cue)
+        cue = re.sub(r"<[^<>]+>|\{\\[^{}]*\}", "", cue).strip()
         speaker = voice[1].strip() if voice else None
         if speaker is None:
             speaker, cue = _split_label(cue)
@@ -241,7 +241,7 @@ def _header_block(lines: list[str]) -> tuple[dict[str, str], int, list[str]]:
                 break
             i += 1
             continue
-        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s*:\s*(.*)$", line)
+        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s{0,3}:\s*(.*)$", line)
         key = m[1].strip().lower() if m else ""
         if m and key in HEADER_KEYS:
             fields.setdefault(HEADER_KEYS[key], m[2].strip())

@@ -21,6 +21,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from kundensprache.ingest.dates import parse_date
 from kundensprache.ingest.documents import Draft
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.markup import html_to_text
 from kundensprache.ingest.redact import name_parts
 from kundensprache.ingest.textio import decode_text, decode_with_charset
 
@@ -38,7 +39,9 @@ _ATTRIBUTION = re.compile(
     r"schreef)\b.{0,300}?:\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_SHORT_ATTRIBUTION = re.compile(r"^\s*.{1,120}?\b(?:schrieb|wrote)\s*:\s*$", re.IGNORECASE)
+_SHORT_ATTRIBUTION = re.compile(
+    r"^\s{0,20}.{1,120}?\b(?:schrieb|wrote)\s{0,5}:\s*$", re.IGNORECASE
+)  # bounded runs: linear
 _SEPARATOR = re.compile(
     r"^\s*[-_=*]{2,}\s*(?:Ursprüngliche Nachricht|Original(?:nachricht| Message)|"
     r"Weitergeleitete Nachricht|Forwarded [Mm]essage|Message d'origine|Nachricht)\s*[-_=*]{2,}\s*$",
@@ -63,7 +66,7 @@ _CLOSING_LINE = re.compile(
     r"Mit besten|Mit herzlichen|Mit vielen|Mit freundlichem)\s+Grü(?:ß|ss)en?|Gru(?:ß|ss)|"
     r"Grüße|LG|VG|MfG|Best regards|Kind regards|Warm regards|Best wishes|Regards|Best|"
     r"Cheers|Thanks|Thank you|Many thanks|Vielen Dank|Danke|Bis bald|Ciao|Tschüss|Yours)"
-    r"(?:\s+(?:aus|from)\s+\S+)?\s*[,.!]?\s*(?P<rest>.*)$",
+    r"(?:\s{1,3}(?:aus|from)\s{1,3}\S+)?\s{0,3}[,.!]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _DISCLAIMER_START = re.compile(
@@ -128,9 +131,24 @@ def _parse(data: bytes) -> EmailMessage:
     if what:
         raise Rejected(f"binary content, not an email (looks like {what})")
     message = email.message_from_bytes(data, policy=email.policy.default)
+    _cap_headers(message)
     if not any(message.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID")):
         raise Rejected("not an email: no From, To, Subject or Date header")
     return message  # type: ignore[return-value]
+
+
+_MAX_HEADER = 4000
+
+
+def _cap_headers(message: Message) -> None:
+    """Cut every header value to 4,000 characters before anything reads it: the standard
+    library's header parser slows down more than linearly on a 100 KB subject, and no real
+    header is that long. The raw values are plain strings until first read."""
+    raw = getattr(message, "_headers", None)
+    if isinstance(raw, list) and any(isinstance(v, str) and len(v) > _MAX_HEADER for _, v in raw):
+        message._headers = [  # type: ignore[attr-defined]
+            (k, v[:_MAX_HEADER] if isinstance(v, str) else v) for k, v in raw
+        ]
 
 
 def _read_mbox(data: bytes, ctx: EmailContext) -> MailResult:
@@ -310,19 +328,7 @@ def _html_mail_to_text(value: str) -> str:
     """HTML mail -> text; blockquotes become '>' lines so quote stripping sees them."""
     if not value.strip():
         return ""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(value, "html.parser")
-    for bad in soup.find_all(["script", "style", "head", "title"]):
-        bad.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "table"]):
-        block.insert_after("\n")
-    for quote in reversed(soup.find_all("blockquote")):
-        inner = quote.get_text()
-        quote.replace_with("\n" + "\n".join("> " + ln for ln in inner.split("\n")) + "\n")
-    text = soup.get_text()
+    text = html_to_text(value, quote_blocks=True)
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
 
 
@@ -469,7 +475,7 @@ def _is_disclaimer(paragraph: str) -> bool:
 # --------------------------------------------------------------------------- people
 def _header_field(header: str, keys: tuple[str, ...]) -> str:
     for line in header.split("\n"):
-        m = re.match(r"^\s*\**([A-Za-zäöü\- ]+?)\**\s*:\**\s*(.*)$", line)
+        m = re.match(r"^\s{0,20}\**([A-Za-zäöü\- ]{1,40}?)\**\s{0,3}:\**\s*(.*)$", line)
         if m and m[1].strip().lower() in keys:
             return m[2].strip()
     return ""
@@ -477,7 +483,8 @@ def _header_field(header: str, keys: tuple[str, ...]) -> str:
 
 def _attribution_sender(header: str) -> str:
     """'Am 12.09.2026 um 10:14 schrieb Anna Schmidt <anna@x.de>:' -> 'Anna Schmidt <anna@x.de>'."""
-    m = re.search(r"(?:schrieb|wrote|a écrit|escribió|ha scritto|schreef)\s*:?\s*$", header)
+    header = header[:1000]  # an attribution is one line (<= ~620 chars): bounded work
+    m = re.search(r"(?:schrieb|wrote|a écrit|escribió|ha scritto|schreef)\s{0,5}:?\s{0,5}$", header)
     head = header[: m.start()] if m else header
     addr = re.search(r"([^,<>]*?)\s*<([^<>@\s]+@[^<>\s]+)>", head)
     if addr:
