@@ -17,7 +17,7 @@ import pytest
 from adversarial_inputs import ENTRY_POINTS, PUMPS, pumped
 
 SIZE = 100_000
-BOUND_S = 3.0  # per input; linear paths take well under a second
+BOUND_S = 5.0  # per input; linear paths take well under a second on a quiet machine
 
 
 def _run_all(entry: str, out) -> None:
