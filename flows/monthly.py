@@ -95,8 +95,9 @@ def monthly_keywords(
         candidates, unmatched = match_task(
             config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
         )
+        report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
         folder = outputs_task(
-            config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+            config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
         )
     finally:
         store.close()
