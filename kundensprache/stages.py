@@ -185,7 +185,9 @@ def run_search_console(
 
 
 def _redacted(row: dict[str, str]) -> dict[str, str]:
-    return {**row, "file": redact(row["file"]), "reason": redact(row["reason"])}
+    """An export's report row: inbox-relative file name, redacted like every file row."""
+    file = f"search_console/{row['file']}"
+    return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
 # ------------------------------------------------------------------------ topics + match
