@@ -9,13 +9,12 @@ the label (Kunde, Customer, Vertrieb, Sales, …), from the company's own people
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from kundensprache.ingest.dates import date_from_filename, parse_date
 from kundensprache.ingest.documents import Draft
-from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.docx_text import docx_lines
 from kundensprache.ingest.pdf import pdf_text
 from kundensprache.ingest.person_names import FIRST_NAMES
 from kundensprache.ingest.textio import decode_text
@@ -137,39 +136,10 @@ def read_note_text(text: str, name: str, ctx: NoteContext) -> Draft:
 
 
 def read_docx(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft:
-    """Word file: paragraphs and table cells, then the note rules."""
+    """Word file (Transitional or Strict): paragraphs, tables, text boxes and footnotes in
+    document order, then the note rules."""
     check_zip(data, ".docx", max_bytes)
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many types for broken packages
-        raise Rejected(f"corrupt or truncated .docx: {type(exc).__name__}: {exc}") from exc
-    parts: list[str] = []
-    for block in document.iter_inner_content():  # paragraphs and tables in document order
-        if isinstance(block, docx.table.Table):
-            parts.extend(_table_lines(block))
-            continue
-        style = (block.style.name or "").lower() if block.style is not None else ""
-        prefix = "# " if style.startswith(("heading", "überschrift", "title", "titel")) else ""
-        parts.append(prefix + block.text)
-    return read_note_text("\n".join(parts), name, ctx)
-
-
-def _table_lines(table) -> list[str]:
-    """Two-column tables are 'Key: value' header rows; wider ones become ' | ' lines."""
-    lines = []
-    for row in table.rows:
-        cells: list[str] = []
-        for cell in row.cells:
-            if cell.text not in cells:  # merged cells repeat their text
-                cells.append(cell.text)
-        if len(cells) == 2 and len(cells[0]) < 40:
-            lines.append(f"{cells[0].strip().rstrip(':')}: {cells[1]}")
-        else:
-            lines.append(" | ".join(cells))
-    lines.append("")
-    return lines
+    return read_note_text("\n".join(docx_lines(data)), name, ctx)
 
 
 def read_vtt(text: str, name: str, ctx: NoteContext) -> Draft:
