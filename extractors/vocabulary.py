@@ -28,6 +28,7 @@ from kundensprache.extractors.lexicon import WH_WORDS
 from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
 from kundensprache.extractors.phrases import PhraseExtractor
 from kundensprache.extractors.places import is_town
+from kundensprache.extractors.ranking import everyday_verb_fragment, has_legal_form, rerank
 from kundensprache.extractors.records import (
     DocRecord,
     extract_records,
@@ -126,6 +127,7 @@ def build_vocabulary(
         config=config,
         report_month=report_month,
         segment_texts=texts,
+        documents=lambda: docs,
         website_texts=website_texts,
     )
 
@@ -205,12 +207,14 @@ def aggregate(
     config: Config,
     report_month: str,
     segment_texts: SegmentTexts,
+    documents: Callable[[], Iterable[Document]],
     website_texts: Iterable[tuple[str, str]] = (),
 ) -> list[Term]:
     """Rank the phrases of the window's per-document records; see :func:`build_vocabulary`.
 
     ``stream`` yields ``(DocInfo, DocRecord)`` sorted by doc_id and is read twice;
-    ``segment_texts`` supplies the texts quoted as examples, for the final terms only.
+    ``segment_texts`` supplies the texts quoted as examples, for the final terms only;
+    ``documents`` the window's documents (read once, by the corpus-level reranking).
     """
     vocab = config.vocabulary
     report_end = _month_end(report_month)
@@ -231,6 +235,8 @@ def aggregate(
         if not keep and _nested(c, lang, counts, vocab.min_documents):
             continue
         keyword = min(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if not keep and (has_legal_form(lemmas) or _verb_fragment(c, keyword, code)):
+            continue
         flags = []
         brand = lists.matches(lists.brand, code, key, lemmas, exact=False)
         jargon = lists.matches(lists.jargon, code, key, lemmas, exact=False)
@@ -277,6 +283,9 @@ def aggregate(
         )
         scored.append((term, keep, c))
 
+    counted = {id(t): c for t, _, c in scored}
+    reranked = rerank([(t, keep) for t, keep, _ in scored], documents())
+    scored = [(t, keep, counted[id(t)]) for t, keep in reranked]
     # always_keep terms are guaranteed a place; the rest fill up to max_candidates.
     scored.sort(key=lambda tk: (-tk[0].relevance, tk[0].key, tk[0].language))
     kept = [tc for tc in scored if tc[1]]
@@ -302,12 +311,21 @@ def _nested(c: _Counts, lang: str, counts: dict, min_documents: int) -> bool:
     ("DATEV" inside "Schnittstelle zu DATEV")."""
     if c.kinds.get("name", 0) * 2 >= c.mentions:
         return False
+    code = canonical_lang(lang)
     for outer, n in c.inside.items():
         if n >= NESTED_SHARE * c.mentions:
             longer = counts.get((lang, outer))
-            if longer is not None and len(longer.docs) >= min_documents:
+            if longer is None or len(longer.docs) < min_documents:
+                continue
+            surface = min(longer.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if not _verb_fragment(longer, surface, code):  # the fragment goes, not its noun
                 return True
     return False
+
+
+def _verb_fragment(c: _Counts, keyword: str, lang: str) -> bool:
+    kind = min(c.kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c.kinds else ""
+    return everyday_verb_fragment(keyword, kind, lang)
 
 
 def _month_end(report_month: str) -> date:

@@ -45,8 +45,8 @@ def topics_task(config, store, month, terms, queries) -> stages.Topics:
 
 
 @task(name="match-and-score", cache_policy=NO_CACHE)
-def match_task(config, month, terms, queries, topics):
-    return stages.run_match(config, month, terms, queries, topics)
+def match_task(config, month, terms, queries, topics, doc_accounts):
+    return stages.run_match(config, month, terms, queries, topics, doc_accounts)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
@@ -92,7 +92,9 @@ def monthly_keywords(
         search = search_console_task(config, store, month)
         queries = search.queries
         topics = topics_task(config, store, month, vocabulary.terms, queries)
-        candidates, unmatched = match_task(config, month, vocabulary.terms, queries, topics)
+        candidates, unmatched = match_task(
+            config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
+        )
         folder = outputs_task(
             config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
         )

@@ -29,7 +29,7 @@ from kundensprache.store.db import Store
 from kundensprache.store.db import documents as documents_table
 
 SUFFIXES = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),
+    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
     "crm": (".csv", ".tsv", ".xlsx"),
     "email": (".eml", ".mbox", ".msg"),
 }
@@ -257,12 +257,20 @@ def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config
         loaded.meta.get("account") if isinstance(loaded.meta.get("account"), str) else None
     )
     docs = []
+    by_mtime = 0
     for draft in drafts:
+        if draft.date is None and meta_date is None:
+            by_mtime += 1
         draft.date = draft.date or meta_date or loaded.mtime
         draft.account = draft.account or meta_account
         doc = build_document(draft, source, loaded.rel, names)
         if doc is not None:
             docs.append(doc)
+    if by_mtime and docs:
+        loaded.notes.append(
+            f"{min(by_mtime, len(docs))} document(s) without a date of their own, "
+            "dated by the file's modification time"
+        )
     return docs
 
 

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Protocol
 
 import google_auth_httplib2
 import httplib2
@@ -25,7 +26,6 @@ from googleapiclient.errors import HttpError
 from kundensprache.core.config import SearchConsoleConfig
 from kundensprache.core.months import FINAL_AFTER_DAYS, last_complete_month
 from kundensprache.search_console.auth import SearchConsoleError, load_credentials, oauth_login
-from kundensprache.store.db import Store
 
 __all__ = [
     "NoAccessError",
@@ -42,7 +42,15 @@ __all__ = [
     "request_key",
 ]
 
-# Search Console data younger than this is not final yet (Google keeps revising it).
+
+class RowCache(Protocol):
+    """Where fetched months are kept (the store): the client sits beside the store, not above."""
+
+    def get_gsc_rows(self, prop: str, start: str, end: str, key: str) -> list[dict] | None: ...
+
+    def put_gsc_rows(self, prop: str, start: str, end: str, key: str, rows: list[dict]) -> None: ...
+
+
 MAX_ROW_LIMIT = 25_000
 HTTP_TIMEOUT_S = 120
 MAX_BACKOFF_S = 64.0
@@ -225,7 +233,7 @@ def fetch_rows(
 def fetch_month(
     cfg: SearchConsoleConfig,
     month: str,
-    store: Store,
+    store: RowCache,
     *,
     service=None,
     account: str = "",
