@@ -217,71 +217,17 @@ def aggregate(
     ``documents`` the window's documents (read once, by the corpus-level reranking).
     """
     vocab = config.vocabulary
-    report_end = _month_end(report_month)
     counts, window, infos = count_records(stream, vocab.paraphrase_weight)
     website = list(website_texts)  # may be a generator: an empty one must flag nothing
-    on_site = _WebsiteIndex(website) if website else None
-    lists = _ConfiguredLists(config)
-
-    scored: list[tuple[Term, bool, _Counts]] = []
-    for (lang, key), c in counts.items():
-        code = canonical_lang(lang)
-        lemmas = frozenset(key.split())
-        keep = lists.matches(lists.keep, code, key, lemmas, exact=True)
-        if lists.matches(lists.drop, code, key, lemmas, exact=True) and not keep:
-            continue
-        if len(c.docs) < vocab.min_documents and not keep:
-            continue
-        if not keep and _nested(c, lang, counts, vocab.min_documents):
-            continue
-        keyword = min(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        if not keep and (has_legal_form(lemmas) or _verb_fragment(c, keyword, code)):
-            continue
-        flags = []
-        brand = lists.matches(lists.brand, code, key, lemmas, exact=False)
-        jargon = lists.matches(lists.jargon, code, key, lemmas, exact=False)
-        if brand:
-            flags.append("brand")
-        if jargon:
-            flags.append("jargon")
-        n_lemmas = len(lemmas - WH_WORDS.get(code, frozenset()))
-        words = _surface_words(keyword, code)
-        if n_lemmas == 1 and not (keep or brand) and _no_keyword_alone(keyword, words, code):
-            continue
-        boilerplate = _boilerplate(c, window.account_docs)
-        if boilerplate >= 0.5:
-            flags.append("boilerplate")
-        if on_site is not None and not on_site.contains(lemmas):
-            flags.append("not_on_website")
-        rec = sum(scoring.recency(infos[i].date, report_end) for i in c.docs) / len(c.docs)
-        specific = 1.0 if keep else scoring.specificity(words, code)
-        relevance = scoring.relevance(
-            account_weight=sum(c.accounts.values()),
-            document_weight=sum(c.doc_weights),
-            specificity=specific,
-            n_lemmas=n_lemmas,
-            boilerplate=boilerplate,
-            recency=rec,
-            jargon=jargon,
-        )
-        term = Term(
-            key=key,
-            keyword=keyword,
-            language=lang,
-            mentions=c.mentions,
-            documents=len(c.docs),
-            accounts=len(c.accounts),
-            sources=dict(sorted(c.sources.items())),
-            first_seen=c.first,
-            last_seen=c.last,
-            monthly=dict(sorted(c.monthly.items())),
-            example="",
-            relevance=relevance,
-            doc_ids=[],
-            flags=flags,
-            specificity=round(specific, 4),
-        )
-        scored.append((term, keep, c))
+    rank = _Ranking(
+        config,
+        _month_end(report_month),
+        counts,
+        window,
+        infos,
+        _WebsiteIndex(website) if website else None,
+    )
+    scored = [s for (lang, key), c in counts.items() if (s := _score(rank, lang, key, c))]
 
     counted = {id(t): c for t, _, c in scored}
     reranked = rerank([(t, keep) for t, keep, _ in scored], documents())
@@ -293,6 +239,88 @@ def aggregate(
     final = sorted(kept + others, key=lambda tc: (-tc[0].relevance, tc[0].key, tc[0].language))
     _fill_examples_and_docs(final, infos, segment_texts)
     return [t for t, _, _ in final]
+
+
+@dataclass
+class _Ranking:
+    """What scoring one counted phrase needs to know about the whole window."""
+
+    config: Config
+    report_end: date
+    counts: dict[tuple[str, str], _Counts]
+    window: _Window
+    infos: list[DocInfo]
+    on_site: _WebsiteIndex | None
+
+    def __post_init__(self) -> None:
+        self.lists = _ConfiguredLists(self.config)
+
+
+def _score(r: _Ranking, lang: str, key: str, c: _Counts) -> tuple[Term, bool, _Counts] | None:
+    """The phrase as a scored Term and whether it is always kept; None when filtered out."""
+    vocab, lists = r.config.vocabulary, r.lists
+    code = canonical_lang(lang)
+    lemmas = frozenset(key.split())
+    keep = lists.matches(lists.keep, code, key, lemmas, exact=True)
+    if lists.matches(lists.drop, code, key, lemmas, exact=True) and not keep:
+        return None
+    if len(c.docs) < vocab.min_documents and not keep:
+        return None
+    if not keep and _nested(c, lang, r.counts, vocab.min_documents):
+        return None
+    keyword = min(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if not keep and (has_legal_form(lemmas) or _verb_fragment(c, keyword, code)):
+        return None
+    flags = []
+    brand = lists.matches(lists.brand, code, key, lemmas, exact=False)
+    jargon = lists.matches(lists.jargon, code, key, lemmas, exact=False)
+    if brand:
+        flags.append("brand")
+    if jargon:
+        flags.append("jargon")
+    n_lemmas = len(lemmas - WH_WORDS.get(code, frozenset()))
+    words = _surface_words(keyword, code)
+    if n_lemmas == 1 and not (keep or brand) and _no_keyword_alone(keyword, words, code):
+        return None
+    boilerplate = _boilerplate(c, r.window.account_docs)
+    if boilerplate >= 0.5:
+        flags.append("boilerplate")
+    if r.on_site is not None and not r.on_site.contains(lemmas):
+        flags.append("not_on_website")
+    rec = sum(scoring.recency(r.infos[i].date, r.report_end) for i in c.docs) / len(c.docs)
+    specific = 1.0 if keep else scoring.specificity(words, code)
+    relevance = scoring.relevance(
+        account_weight=sum(c.accounts.values()),
+        document_weight=sum(c.doc_weights),
+        specificity=specific,
+        n_lemmas=n_lemmas,
+        boilerplate=boilerplate,
+        recency=rec,
+        jargon=jargon,
+    )
+    term = _term(c, key, keyword, lang, relevance, flags, specific)
+    return term, keep, c
+
+
+def _term(c: _Counts, key, keyword, lang, relevance, flags, specific) -> Term:
+    """The Term of counted phrase; its example and doc_ids come once the list is final."""
+    return Term(
+        key=key,
+        keyword=keyword,
+        language=lang,
+        mentions=c.mentions,
+        documents=len(c.docs),
+        accounts=len(c.accounts),
+        sources=dict(sorted(c.sources.items())),
+        first_seen=c.first,
+        last_seen=c.last,
+        monthly=dict(sorted(c.monthly.items())),
+        example="",
+        relevance=relevance,
+        doc_ids=[],
+        flags=flags,
+        specificity=round(specific, 4),
+    )
 
 
 def _fill_examples_and_docs(final, infos: list[DocInfo], segment_texts: SegmentTexts) -> None:
