@@ -52,10 +52,9 @@ from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import fetch_month
+from kundensprache.search_console.client import fetch_month, query_rows_from_api
 from kundensprache.search_console.export import find_exports, read_month_exports
 from kundensprache.store import Store
-from kundensprache.store.db import query_rows_from_api
 from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]

@@ -49,7 +49,6 @@ ALLOWED_LONG_MODULES = {
 }
 ALLOWED_LONG_FUNCTIONS = {
     ("clustering/topics.py", "build_clustering"): "keywords",
-    ("flows/monthly.py", "monthly_keywords"): "store",
     ("kundensprache/reports/html.py", "render_report"): "deliverables",
     ("kundensprache/upload/app.py", "create_app"): "security",
 }

@@ -16,22 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, func, select
+from sqlalchemy import func, select
 
 from kundensprache.core.models import Document, Segment
-from kundensprache.store.db import Store, documents
-
-metadata = MetaData()
-
-extractions = Table(
-    "extractions",
-    metadata,
-    Column("doc_id", String(64), primary_key=True),
-    Column("content_hash", String(32), nullable=False),
-    Column("fingerprint", String(32), nullable=False),
-    Column("head", LargeBinary, nullable=False),  # small: read by the month's first pass
-    Column("phrases", LargeBinary, nullable=False),
-)
+from kundensprache.store.db import Store
+from kundensprache.store.schema import documents, extractions
 
 BATCH = 1000
 STREAM_BATCH = 2000
@@ -61,8 +50,7 @@ class Extractions:
     """Per-document extraction records in the store's database."""
 
     def __init__(self, store: Store):
-        self.engine = store.engine
-        metadata.create_all(self.engine)
+        self.engine = store._engine
 
     def _window(self, query, since: date | None, until: date | None):
         if since is not None:
