@@ -80,3 +80,38 @@ def test_label_value_lines_are_not_speaker_turns():
     stored = " ".join(s.text for s in doc.segments)
     assert "[NAME]" not in stored
     assert "Management will" in stored and "Engineer" in stored
+
+
+def test_pdf_call_note_is_read_from_its_text_layer():
+    result = _read(FIXTURES / "text-layer.pdf")
+    assert result.status == "accepted", result.reason
+    text = " ".join(s.text for d in result.documents for s in d.segments)
+    assert "Heres to the crazy ones" in text and "square holes" in text
+
+
+def test_scanned_pdf_without_text_is_rejected_with_that_reason():
+    result = _read(FIXTURES / "scanned-no-text.pdf")
+    assert result.status == "rejected"
+    assert "without a text layer" in result.reason
+
+
+def test_pdf_upload_is_accepted_by_the_upload_check():
+    from kundensprache.ingest import validate_upload
+
+    data = (FIXTURES / "text-layer.pdf").read_bytes()
+    assert validate_upload("Gesprächsnotiz.pdf", data, "call", Config()) is None
+    scan = (FIXTURES / "scanned-no-text.pdf").read_bytes()
+    assert "without a text layer" in validate_upload("scan.pdf", scan, "call", Config())
+
+
+def test_random_bytes_named_txt_are_rejected():
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.choice(range(1, 256)) for _ in range(4096))  # no NUL byte to give it away
+    from kundensprache.ingest.errors import Rejected
+    from kundensprache.ingest.textio import decode_text
+
+    for data in (noise, b"\xff\xfe" + noise):
+        with pytest.raises(Rejected):
+            decode_text(data)

@@ -47,7 +47,6 @@ ALLOWED_LONG_MODULES = {
 }
 ALLOWED_LONG_FUNCTIONS = {
     ("extractors/vocabulary.py", "build_vocabulary"): "keywords",
-    ("flows/monthly.py", "monthly_keywords"): "store",
     ("kundensprache/reports/html.py", "render_report"): "deliverables",
     ("kundensprache/upload/app.py", "create_app"): "security",
 }

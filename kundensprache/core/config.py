@@ -18,6 +18,7 @@ from pathlib import Path
 
 ENV_PREFIX = "KUNDENSPRACHE_"
 DEFAULT_CONFIG_NAME = "kundensprache.toml"
+RUNNERS = ("local", "dask")
 
 
 class ConfigError(ValueError):
@@ -155,6 +156,24 @@ class UploadConfig:
 
 
 @dataclass
+class StoreConfig:
+    # Empty: an embedded SQLite file in the working folder. A team's database:
+    # "postgresql+psycopg://user:password@host:5432/kundensprache" (put the password in the
+    # environment, KUNDENSPRACHE_STORE__URL, not in the TOML).
+    url: str = ""
+
+
+@dataclass
+class EngineConfig:
+    # "local": tasks run in this process; "dask": on a Dask cluster through prefect-dask.
+    runner: str = "local"
+    # Dask worker processes for a cluster started for the run (0: one per CPU core).
+    workers: int = 0
+    # An existing Dask scheduler, e.g. "tcp://dask-scheduler:8786" (then `workers` is unused).
+    address: str = ""
+
+
+@dataclass
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     company: CompanyConfig = field(default_factory=CompanyConfig)
@@ -167,13 +186,21 @@ class Config:
     opportunity: OpportunityConfig = field(default_factory=OpportunityConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     upload: UploadConfig = field(default_factory=UploadConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     # The file this config was read from (None: defaults only); relative paths resolve
     # against its folder.
     source: Path | None = None
 
     @property
     def store_path(self) -> Path:
+        """The embedded SQLite store's file (used when ``[store] url`` is empty)."""
         return self.paths.work / "kundensprache.sqlite"
+
+    @property
+    def store_url(self) -> str:
+        """What to open the store with: ``[store] url``, else the SQLite file."""
+        return self.store.url or f"sqlite:///{self.store_path}"
 
 
 def load_config(path: Path | str | None = None, env: dict[str, str] | None = None) -> Config:
@@ -198,6 +225,7 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         base = path.resolve().parent
     config = _build(Config, data, where=str(path or "defaults"))
     _apply_env(config, env)
+    _check_engine(config.engine, where=str(path or "defaults"))
     config.source = Path(path).resolve() if path is not None else None
     for name in ("inputs", "outputs", "work"):
         value = getattr(config.paths, name)
@@ -209,6 +237,15 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         if value and not Path(value).expanduser().is_absolute():
             setattr(sc, name, str(base / value))
     return config
+
+
+def _check_engine(engine: EngineConfig, where: str) -> None:
+    if engine.runner not in RUNNERS:
+        raise ConfigError(
+            f"{where}: [engine] runner must be one of {', '.join(RUNNERS)}, got {engine.runner!r}"
+        )
+    if engine.workers < 0:
+        raise ConfigError(f"{where}: [engine] workers must be 0 (one per core) or more")
 
 
 def _build(cls, data: dict, where: str):

@@ -24,6 +24,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.core.models import QueryRow
 from kundensprache.core.months import FINAL_AFTER_DAYS, last_complete_month
 from kundensprache.search_console.auth import SearchConsoleError, load_credentials, oauth_login
 
@@ -88,6 +89,24 @@ class QuotaExceededError(SearchConsoleError):
 
 
 # ------------------------------------------------------------------------------- months
+def query_rows_from_api(rows: list[dict]) -> list[QueryRow]:
+    """API rows (keys = [query, page]) -> QueryRow."""
+    out = []
+    for r in rows:
+        keys = r.get("keys") or []
+        out.append(
+            QueryRow(
+                query=keys[0] if keys else "",
+                page=keys[1] if len(keys) > 1 else "",
+                clicks=int(r.get("clicks", 0)),
+                impressions=int(r.get("impressions", 0)),
+                ctr=float(r.get("ctr", 0.0)),
+                position=float(r.get("position", 0.0)),
+            )
+        )
+    return out
+
+
 def report_range(month: str, today: date | None = None) -> tuple[date, date]:
     """First and last day of ``YYYY-MM``; refuses a month whose data is not final yet."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", month.strip()) if isinstance(month, str) else None
