@@ -86,15 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="kundensprache.toml")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("inspect", help="show what the ingest reads from files (changes nothing)")
-    p.add_argument("paths", nargs="+", help="files")
-    p.add_argument(
-        "--source",
-        choices=["call", "crm", "email", "search_console"],
-        help="source type (default: from the folder, else the file type)",
-    )
-    p.add_argument("--config", help="kundensprache.toml")
-    p.set_defaults(func=cmd_inspect)
+    _add_inspect(sub)
 
     p = sub.add_parser("cluster", help="cluster a CSV of keywords or short texts")
     p.add_argument("file", help="CSV file")
@@ -209,6 +201,18 @@ def cmd_ingest(args) -> int:
     for r in rows:
         writer.writerow([r["file"], r["source"], r["status"], r["documents"], r["reason"]])
     return 1 if any(r["status"] == "rejected" for r in rows) else 0
+
+
+def _add_inspect(sub) -> None:
+    p = sub.add_parser("inspect", help="show what the ingest reads from files (changes nothing)")
+    p.add_argument("paths", nargs="+", help="files")
+    p.add_argument(
+        "--source",
+        choices=["call", "crm", "email", "search_console"],
+        help="source type (default: from the folder, else the file type)",
+    )
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_inspect)
 
 
 def cmd_inspect(args) -> int:
