@@ -71,20 +71,20 @@ NOT_SPEAKERS = {
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_MARKUP = re.compile(r"(\*\*|__|`+|~~)")
 _MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\(([^()]{0,2000})\)")  # stops at the next "[": linear
 _MD_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _TIMESTAMP_PREFIX = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*")
 _LABEL = re.compile(
-    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s*\((?P<paren>[^)]{1,60})\))?)"
-    r"(?:\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s*:\s*(?P<text>.*)$"
+    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s{0,3}\((?P<paren>[^)]{1,60})\))?)"
+    r"(?:\s{0,3}[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s{0,3}:\s*(?P<text>.*)$"
 )
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\d][^\]]{0,40})\]\s*(?P<text>.+)$")
 _NAMEISH = re.compile(
-    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:(?:von|van)(?:\s+(?:der|den|de))?|de|zu|di|da|le)?\s*"
-    r"[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s{1,3}(?:(?:(?:von|van)(?:\s{1,3}(?:der|den|de))?|de|zu|di|da|le)"
+    r"\s{1,3})?[A-ZÄÖÜ][\w'’.-]*){0,3}$"  # bounded runs: linear
 )
 _PERSON_SHAPE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß'’-]+(?:\s+[A-ZÄÖÜ][a-zäöüß'’-]+){1,2}$")
 # Zoom, Teams and Meet label a speaker by the device or with a note in parentheses:
@@ -129,7 +129,7 @@ def read_note_text(text: str, name: str, ctx: NoteContext) -> Draft:
     draft.date = parse_date(header.get("date", "")) or date_from_filename(name)
     for key in ("people", "author"):
         for person in re.split(r"[,;/&]|\bund\b|\band\b", header.get(key, "")):
-            person = re.sub(r"\(.*?\)", "", person).strip()
+            person = re.sub(r"\([^()]*\)", "", person).strip()
             if person:
                 draft.names.add(person)
     return draft
@@ -154,7 +154,9 @@ def read_srt(text: str, name: str, ctx: NoteContext) -> Draft:
 
 _CUE_TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->")
 _INLINE_TIME = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
-_CUE_TAG = re.compile(r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^<>]{0,200})?>|\{\\[^{}]{0,50}\}")
+_CUE_TAG = re.compile(
+    r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^<>]{0,200})?>|\{\\[^{}]{0,50}\}"
+)
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]{1,80})>")
 
 
@@ -248,7 +250,7 @@ def _header_block(lines: list[str]) -> tuple[dict[str, str], int, list[str]]:
                 break
             i += 1
             continue
-        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s*:\s*(.*)$", line)
+        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s{0,3}:\s*(.*)$", line)
         key = m[1].strip().lower() if m else ""
         if m and key in HEADER_KEYS:
             fields.setdefault(HEADER_KEYS[key], m[2].strip())
