@@ -117,3 +117,14 @@ def test_outlook_msg_inline_image_placeholders_and_hyphenated_names(tmp_path):
     assert "cid:" not in text and "image001" not in text
     assert "Schnittstelle zu DATEV" in text
     assert "Müller" not in text and "Lüdenscheidt" not in text
+
+
+def test_a_chinese_mail_is_labelled_zh_and_its_phrases_extract_without_error():
+    from kundensprache.extractors.phrases import PhraseExtractor
+
+    (doc,) = _read("gb2312-label-gbk-chars.eml").documents
+    assert doc.language == "zh"
+    extractor = PhraseExtractor()
+    texts = [s.text for s in doc.segments]
+    found = list(extractor.pipe([(t, "zh") for t in texts]))  # crashed on Chinese before
+    assert len(found) == len(texts)
