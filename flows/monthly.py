@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from kundensprache import stages
@@ -52,7 +52,7 @@ def match_task(config, month, terms, queries, topics):
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def outputs_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
     files = stages.render_outputs(
-        month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
     )
     folder = stages.write_outputs(config, month, files)
     get_run_logger().info(f"Wrote {', '.join(sorted(files))} to {folder}")
@@ -119,5 +119,8 @@ def monthly_keywords(
             for r in top
         ],
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
+    )
+    create_markdown_artifact(
+        key="monthly-summary", markdown=stages.summary_markdown(config, folder, month)
     )
     return str(folder)

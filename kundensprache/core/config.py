@@ -18,6 +18,7 @@ from pathlib import Path
 
 ENV_PREFIX = "KUNDENSPRACHE_"
 DEFAULT_CONFIG_NAME = "kundensprache.toml"
+REPORT_LANGUAGES = ("de", "en")  # languages of report.html, the workbook and the briefs
 
 
 class ConfigError(ValueError):
@@ -155,6 +156,14 @@ class UploadConfig:
 
 
 @dataclass
+class ReportConfig:
+    # Language of report.html, the workbook's sheet names and the briefs: "de" or "en".
+    language: str = "de"
+    # How many top topics get a brief in briefs/ (0: none).
+    briefs: int = 10
+
+
+@dataclass
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     company: CompanyConfig = field(default_factory=CompanyConfig)
@@ -167,6 +176,7 @@ class Config:
     opportunity: OpportunityConfig = field(default_factory=OpportunityConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     upload: UploadConfig = field(default_factory=UploadConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     # The file this config was read from (None: defaults only); relative paths resolve
     # against its folder.
     source: Path | None = None
@@ -198,6 +208,11 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         base = path.resolve().parent
     config = _build(Config, data, where=str(path or "defaults"))
     _apply_env(config, env)
+    if config.report.language not in REPORT_LANGUAGES:
+        raise ConfigError(
+            f"{path or 'environment'}: [report] language must be one of "
+            f"{', '.join(REPORT_LANGUAGES)}, got {config.report.language!r}"
+        )
     config.source = Path(path).resolve() if path is not None else None
     for name in ("inputs", "outputs", "work"):
         value = getattr(config.paths, name)
