@@ -5,14 +5,6 @@ phrases; ``build_vocabulary`` (extractors.vocabulary) turns documents into score
 """
 
 from kundensprache.extractors.phrases import Phrase, PhraseExtractor, content_lemmas, phrase_key
+from kundensprache.extractors.vocabulary import build_vocabulary
 
 __all__ = ["Phrase", "PhraseExtractor", "build_vocabulary", "content_lemmas", "phrase_key"]
-
-
-def __getattr__(name: str):
-    # Lazy: vocabulary imports the config/models; keep `import kundensprache.extractors` light.
-    if name == "build_vocabulary":
-        from kundensprache.extractors.vocabulary import build_vocabulary
-
-        return build_vocabulary
-    raise AttributeError(name)

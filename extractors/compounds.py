@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 
 from kundensprache.extractors.frequency import zipf
+from kundensprache.extractors.lemmas import lemma_table
 from kundensprache.extractors.lexicon import key_stop_words
 
 SPLIT_BELOW_ZIPF = 3.0
@@ -135,10 +136,6 @@ def _as_part(text: str, max_parts: int) -> tuple[str, ...] | None:
 def _nouns() -> frozenset[str]:
     """Lower-case German noun forms: capitalised in the spacy-lookups-data lemma table, as a
     form or as a lemma. Evidence that a short piece is a word and not a fragment."""
-    from kundensprache.extractors.normalize import (
-        lemma_table,  # local: normalize imports this module
-    )
-
     table = lemma_table("de")
     nouns = {k.lower() for k in table if k[:1].isupper()}
     nouns |= {v.lower() for v in table.values() if isinstance(v, str) and v[:1].isupper()}
@@ -148,8 +145,4 @@ def _nouns() -> frozenset[str]:
 @functools.cache
 def _inflected_forms() -> frozenset[str]:
     """Lower-case inflected verb and adjective forms (the lemma table's lower-case keys)."""
-    from kundensprache.extractors.normalize import (
-        lemma_table,  # local: normalize imports this module
-    )
-
     return frozenset(k for k in lemma_table("de") if k[:1].islower())

@@ -2,7 +2,8 @@
 
 Kept in one place so a reviewer can see (and a user can argue with) every hand-made list.
 Everything here is lower-case and, where it is compared with keys, already folded
-(``ä`` -> ``ae``, ``ß`` -> ``ss``), see :func:`extractors.normalize.fold`.
+(``ä`` -> ``ae``, ``ß`` -> ``ss``), see :func:`fold`. The bottom of the extractors: it imports
+none of them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ import functools
 
 import spacy
 from spacy.util import get_lang_class
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Case-fold and spell out umlauts, so "Größe", "groesse" and "GRÖSSE" compare equal."""
+    return text.casefold().translate(_FOLD)
+
 
 # --- stop words -------------------------------------------------------------------------
 
@@ -86,8 +95,6 @@ def key_stop_words(lang: str) -> frozenset[str]:
         words -= DE_NOUN_STOP_WORDS
     if lang == "en":
         words -= EN_KEY_PARTICLES
-    from kundensprache.extractors.normalize import fold  # local: normalize imports this module
-
     return frozenset(fold(w) for w in words) | words
 
 
@@ -269,15 +276,6 @@ SMALL_TALK = {
 }
 # Salutations: a phrase holding one is about a person, not a topic (and may hold a name).
 SALUTATIONS = frozenset("herr herrn frau mr mrs ms miss dr sir madam".split())
-
-
-@functools.cache
-def lemma_set(name: str, lang: str) -> frozenset[str]:
-    """A word list above plus the lemmas of its words, so lookups work on keys."""
-    from kundensprache.extractors.normalize import lemmatise  # local: normalize imports this module
-
-    words = {"calendar": CALENDAR, "small_talk": SMALL_TALK}[name].get(lang, frozenset())
-    return frozenset(words | {lemmatise(w, lang) for w in words})
 
 
 @functools.cache

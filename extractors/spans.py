@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kundensprache.extractors.lexicon import SALUTATIONS, WH_WORDS, lemma_set
+from kundensprache.extractors.lemmas import lemma_set
+from kundensprache.extractors.lexicon import SALUTATIONS, WH_WORDS
 from kundensprache.extractors.normalize import key_from_lemmas
 from kundensprache.extractors.tagging import (
     F_COMPOUND,

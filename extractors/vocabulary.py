@@ -22,6 +22,7 @@ from kundensprache.extractors.lexicon import WH_WORDS
 from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
 from kundensprache.extractors.phrases import PhraseExtractor
 from kundensprache.extractors.places import is_town
+from kundensprache.extractors.ranking import everyday_verb_fragment, has_legal_form, rerank
 
 EXAMPLE_MAX_CHARS = 160
 # A sentence of at least this many words repeated verbatim in this many documents is a
@@ -79,8 +80,9 @@ def build_vocabulary(
     report_end = _month_end(report_month)
     extractor = extractor or PhraseExtractor(vocab, config.company)
 
+    docs = sorted(documents, key=lambda d: d.doc_id)
     segments: list[tuple[Document, str, float, str]] = []
-    for doc in sorted(documents, key=lambda d: d.doc_id):
+    for doc in docs:
         for seg in doc.segments:
             if seg.role == "rep" or not seg.text.strip():
                 continue
@@ -148,6 +150,8 @@ def build_vocabulary(
         if not keep and _nested(c, lang, counts, vocab.min_documents):
             continue
         keyword = min(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if not keep and (has_legal_form(lemmas) or _verb_fragment(c, keyword, code)):
+            continue
         flags = []
         brand = lists.matches(lists.brand, code, key, lemmas, exact=False)
         jargon = lists.matches(lists.jargon, code, key, lemmas, exact=False)
@@ -194,6 +198,7 @@ def build_vocabulary(
         )
         scored.append((term, keep))
 
+    scored = rerank(scored, docs)
     # always_keep terms are guaranteed a place; the rest fill up to max_candidates.
     scored.sort(key=lambda tk: (-tk[0].relevance, tk[0].key, tk[0].language))
     kept = [t for t, keep in scored if keep]
@@ -226,12 +231,21 @@ def _nested(c: _Counts, lang: str, counts: dict, min_documents: int) -> bool:
     ("DATEV" inside "Schnittstelle zu DATEV")."""
     if c.kinds["name"] * 2 >= c.mentions:
         return False
+    code = canonical_lang(lang)
     for outer, n in c.inside.items():
         if n >= NESTED_SHARE * c.mentions:
             longer = counts.get((lang, outer))
-            if longer is not None and len(longer.docs) >= min_documents:
+            if longer is None or len(longer.docs) < min_documents:
+                continue
+            surface = min(longer.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if not _verb_fragment(longer, surface, code):  # the fragment goes, not its noun
                 return True
     return False
+
+
+def _verb_fragment(c: _Counts, keyword: str, lang: str) -> bool:
+    kind = min(c.kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c.kinds else ""
+    return everyday_verb_fragment(keyword, kind, lang)
 
 
 def _month_end(report_month: str) -> date:

@@ -1,4 +1,9 @@
-"""The monthly keyword flow: Prefect wiring only; the work is in kundensprache.stages."""
+"""The monthly keyword flow: Prefect wiring only; the work is in kundensprache.stages.
+
+Tasks take and return plain data (the config, the month, dataclasses of results) and open
+the store themselves, so any task runner can run them in other processes or on other
+machines. Tasks whose inputs define their result are cached (see ``caching.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,52 +16,69 @@ from prefect.cache_policies import NO_CACHE
 from kundensprache import stages
 from kundensprache.core.config import Config, load_config
 from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.flows.caching import cached, result_storage
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
 TOP_N_ARTIFACT = 20
+ARTIFACT_COLUMNS = (
+    "keyword",
+    "cluster_label",
+    "accounts",
+    "mentions",
+    "opportunity",
+    "gsc_query",
+    "position",
+    "score",
+)
 
 
-def _logger_fn():
-    logger = get_run_logger()
-    return logger.info
+def _log(message: str) -> None:
+    get_run_logger().info(message)
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(config: Config, store: Store) -> list[dict[str, str]]:
-    results = stages.run_ingest(config, store, log=_logger_fn())
-    return stages.ingest_report_rows(results)
+def ingest_task(config: Config) -> list[dict[str, str]]:
+    with Store(config.store_url) as store:
+        return stages.ingest_report_rows(stages.run_ingest(config, store, log=_log))
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
-def vocabulary_task(config: Config, store: Store, month: str) -> stages.Vocabulary:
-    return stages.run_vocabulary(config, store, month, log=_logger_fn())
+def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
+    with Store(config.store_url) as store:
+        return stages.run_vocabulary(config, store, month, log=_log)
 
 
 # The API client retries throttling itself; a task retry covers a dropped connection.
 @task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
-def search_console_task(config: Config, store: Store, month: str) -> stages.SearchData:
-    return stages.run_search_console(config, store, month, log=_logger_fn())
+def search_console_task(config: Config, month: str) -> stages.SearchData:
+    with Store(config.store_url) as store:
+        return stages.run_search_console(config, store, month, log=_log)
 
 
-@task(name="topics", cache_policy=NO_CACHE)
-def topics_task(config, store, month, terms, queries) -> stages.Topics:
-    return stages.run_topics(config, store, month, terms, queries, log=_logger_fn())
+@task(name="topics", cache_policy=NO_CACHE)  # writes the month's topic snapshot
+def topics_task(config: Config, month: str, terms, queries) -> stages.Topics:
+    with Store(config.store_url) as store:
+        return stages.run_topics(config, store, month, terms, queries, log=_log)
 
 
-@task(name="match-and-score", cache_policy=NO_CACHE)
-def match_task(config, month, terms, queries, topics):
-    return stages.run_match(config, month, terms, queries, topics)
+@task(name="match-and-score")
+def match_task(config: Config, month: str, terms, queries, topics, doc_accounts):
+    return stages.run_match(config, month, terms, queries, topics, doc_accounts)
+
+
+@task(name="render-outputs", cache_policy=NO_CACHE)  # cheaper to redo than to hash
+def render_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
+    return stages.render_outputs(
+        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+    )
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def outputs_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
-    files = stages.render_outputs(
-        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
-    )
+def write_task(config: Config, month: str, files: dict[str, str | bytes]) -> str:
     folder = stages.write_outputs(config, month, files)
-    get_run_logger().info(f"Wrote {', '.join(sorted(files))} to {folder}")
-    return folder
+    _log(f"Wrote {', '.join(sorted(files))} to {folder}")
+    return str(folder)
 
 
 @flow(name=FLOW_NAME, log_prints=True)
@@ -71,56 +93,39 @@ def monthly_keywords(
 
     Without a month: the last complete month. Paths given here override the config file.
     """
-    config = load_config(config_file)
-    if inputs:
-        config.paths.inputs = Path(inputs).resolve()
-    if outputs:
-        config.paths.outputs = Path(outputs).resolve()
-    if work:
-        config.paths.work = Path(work).resolve()
+    config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
     month = month or last_complete_month()
     parse_month(month)
-    logger = get_run_logger()
-    logger.info(
-        f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}"
+    _log(f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}")
+    Store(config.store_url).close()  # create the tables once, before tasks open the store
+
+    storage = result_storage(config)
+    ingest_rows = ingest_task(config)
+    vocabulary = vocabulary_task(config, month)
+    queries = search_console_task(config, month).queries
+    topics = topics_task(config, month, vocabulary.terms, queries)
+    candidates, unmatched = cached(match_task, storage)(
+        config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
-
-    store = Store(config.store_path)
-    try:
-        ingest_rows = ingest_task(config, store)
-        vocabulary = vocabulary_task(config, store, month)
-        search = search_console_task(config, store, month)
-        queries = search.queries
-        topics = topics_task(config, store, month, vocabulary.terms, queries)
-        candidates, unmatched = match_task(config, month, vocabulary.terms, queries, topics)
-        folder = outputs_task(
-            config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
-        )
-    finally:
-        store.close()
-
+    files = render_task(
+        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+    )
+    folder = write_task(config, month, files)
     top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
     create_table_artifact(
         key="keyword-candidates",
-        table=[
-            {
-                k: r[k]
-                for k in (
-                    "keyword",
-                    "cluster_label",
-                    "accounts",
-                    "mentions",
-                    "opportunity",
-                    "gsc_query",
-                    "position",
-                    "score",
-                )
-            }
-            for r in top
-        ],
+        table=[{k: r[k] for k in ARTIFACT_COLUMNS} for r in top],
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
     )
-    create_markdown_artifact(
-        key="monthly-summary", markdown=stages.summary_markdown(config, folder, month)
-    )
-    return str(folder)
+    summary = stages.summary_markdown(config, Path(folder), month)
+    create_markdown_artifact(key="monthly-summary", markdown=summary)
+    return folder
+
+
+def run_config(config_file: str | None, **paths: str | None) -> Config:
+    """The config file with the flow's path parameters (inputs, outputs, work) on top."""
+    config = load_config(config_file)
+    for name, value in paths.items():
+        if value:
+            setattr(config.paths, name, Path(value).resolve())
+    return config

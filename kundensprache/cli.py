@@ -188,7 +188,7 @@ def cmd_ingest(args) -> int:
                     f"{path}: cannot tell the source type from its folder; add --source call|crm|email"
                 )
             pairs.append((path, source))
-    store = Store(config.store_path)
+    store = Store(config.store_url)
     try:
         results = ingest.ingest_paths(pairs, store, config, inbox=config.paths.inputs)
         rows = ingest_report_rows(results)
@@ -215,7 +215,7 @@ def cmd_cluster(args) -> int:
     from kundensprache.store import Store
 
     config = load_config(args.config)
-    store = Store(config.store_path)
+    store = Store(config.store_url)
     try:
         out = cluster_csv(
             Path(args.file),

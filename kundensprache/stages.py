@@ -7,15 +7,28 @@ them directly. Nothing here knows about Prefect: progress goes to a ``log`` call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from bs4 import BeautifulSoup
 
+from kundensprache import ingest
+from kundensprache.clustering import (
+    assign_texts,
+    embed_and_cluster,
+    embed_texts,
+    load_encoder,
+    model_for,
+)
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, shift_month, window
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.vocabulary import build_vocabulary
+from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     CANDIDATE_COLUMNS,
     CLUSTER_COLUMNS,
@@ -29,11 +42,13 @@ from kundensprache.matching.candidates import (
 from kundensprache.matching.match import (
     QueryStats,
     aggregate_queries,
+    default_words,
     exact_form,
     match_terms,
     unmatched_queries,
 )
 from kundensprache.matching.score import fit_ctr_curve
+from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.briefs import (
     Brief,
     brief_name,
@@ -47,6 +62,8 @@ from kundensprache.reports.html import ReportData, render_report
 from kundensprache.reports.summary import summary_markdown as _summary_markdown
 from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
+from kundensprache.search_console.client import fetch_month, query_rows_from_api
+from kundensprache.search_console.export import find_exports, read_month_exports
 from kundensprache.store import Store
 
 Log = Callable[[str], None]
@@ -60,8 +77,6 @@ def _default_log(message: str) -> None:
 # ------------------------------------------------------------------------------ ingest
 def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[FileResult]:
     """Read every file in the inbox (incrementally) into the store; one result per file."""
-    from kundensprache import ingest
-
     inbox = config.paths.inputs
     paths = ingest.discover(inbox)
     log(f"Ingest: {len(paths)} files in {inbox}")
@@ -85,8 +100,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
 def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
     """Rows of ingest_report.csv. File names go through redaction too: sales staff name
     files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    from kundensprache.ingest.redact import redact
-
     rows = []
     for r in results:
         count = r.document_count or len(r.documents)
@@ -112,8 +125,6 @@ class Vocabulary:
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
     """Customer vocabulary over the rolling window ending with the report month."""
-    from kundensprache.extractors.vocabulary import build_vocabulary
-
     since, until = window(month, config.vocabulary.window_months)
     docs = list(store.iter_documents(since=since, until=until))
     log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
@@ -128,10 +139,6 @@ def read_website(folder: Path) -> list[tuple[str, str]]:
     """The company's own website copy (optional): (text, language) per .txt/.md/.html file."""
     if not folder.is_dir():
         return []
-    from bs4 import BeautifulSoup
-
-    from kundensprache.ingest.language import detect_language
-
     out = []
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in (".txt", ".md", ".html", ".htm"):
@@ -161,13 +168,8 @@ def run_search_console(
 ) -> SearchData:
     """The report month's queries: from the API when a property is configured, else the
     UI exports in ``inputs/search_console/``."""
-    from kundensprache.search_console.export import find_exports, read_month_exports
-    from kundensprache.store.db import query_rows_from_api
-
     sc = config.search_console
     if sc.property:
-        from kundensprache.search_console.client import fetch_month
-
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
         return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [])
@@ -205,14 +207,6 @@ def run_topics(
     log: Log = _default_log,
 ) -> Topics:
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
-    from kundensprache.clustering import (
-        assign_texts,
-        embed_and_cluster,
-        embed_texts,
-        load_encoder,
-        model_for,
-    )
-    from kundensprache.ingest.language import detect_language
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 512 == 0:
@@ -273,9 +267,10 @@ def run_match(
     terms: Sequence[Term],
     queries: Sequence[QueryStats],
     topics: Topics,
+    doc_accounts: Mapping[str, str] | None = None,
 ) -> tuple[list[Candidate], list[QueryStats]]:
-    from kundensprache.extractors.phrases import phrase_key
-
+    """Match, classify and score; the queries left are those no customer words reach."""
+    words = default_words(config.company.brand_terms)
     matches = match_terms(
         terms,
         queries,
@@ -284,6 +279,7 @@ def run_match(
         term_vectors=topics.term_vectors,
         query_vectors=topics.query_vectors,
         semantic_threshold=config.matching.semantic_threshold,
+        words=words,
     )
     curve = fit_ctr_curve(queries)
     candidates = build_candidates(
@@ -296,7 +292,8 @@ def run_match(
         opportunity=config.opportunity,
         all_queries=queries,
     )
-    return candidates, unmatched_queries(queries, matches)
+    customer = customer_vocabulary(terms, doc_accounts or {})
+    return candidates, unmatched_queries(queries, matches, customer_words=customer, words=words)
 
 
 # ----------------------------------------------------------------------------- outputs
@@ -326,12 +323,9 @@ def render_outputs(
     ]
     files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
     files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
-    store = Store(config.store_path)
-    try:
+    with Store(config.store_url) as store:
         history = record_history(config, store, month, candidates, queries, topics)
         files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
-    finally:
-        store.close()
     report = ReportData(month, cand_rows, clusters, unmatched_list, ingest_rows, history, language)
     files["report.html"] = render_report(report)
     return files

@@ -33,3 +33,30 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the session (see postgres_server.py). Skipped where the
+    binaries are missing, unless KUNDENSPRACHE_REQUIRE_POSTGRES=1 (CI), where that fails."""
+    from postgres_server import find_bindir, postgres_server
+
+    bindir = find_bindir()
+    if bindir is None:
+        message = (
+            "PostgreSQL binaries (initdb, pg_ctl) not found: install Debian's 'postgresql' "
+            "package to run the PostgreSQL store tests"
+        )
+        if os.environ.get("KUNDENSPRACHE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (KUNDENSPRACHE_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    with postgres_server(bindir) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A fresh, empty store: an SQLite file, and a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return request.getfixturevalue("postgres").create_database()

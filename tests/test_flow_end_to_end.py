@@ -213,3 +213,22 @@ def test_prefect_artifact_with_top_candidates(runs):
     top = rows(runs)[:20]
     assert [r["keyword"] for r in table] == [r["keyword"] for r in top]
     assert not EMAIL_RE.findall(str(table))
+
+
+def test_second_run_reuses_cached_matching_from_the_work_folder(runs):
+    """Matching is defined by its inputs: the unchanged month's second run takes its result
+    from the cache, which lives in the work folder."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    async def states(name):
+        async with get_client() as client:
+            found = await client.read_task_runs(
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name))
+            )
+        return sorted(r.state.name for r in found)
+
+    assert asyncio.run(states("match-and-score")) == ["Cached", "Completed"]
+    assert asyncio.run(states("vocabulary")) == ["Completed", "Completed"]  # reads the store
+    results = runs["outputs"].parent / "work" / "prefect-results"
+    assert [p for p in results.iterdir() if p.is_file()]

@@ -20,6 +20,7 @@ from kundensprache.matching.match import (
     unmatched_queries,
 )
 from kundensprache.matching.score import fit_ctr_curve
+from kundensprache.matching.words import covers, customer_vocabulary
 
 # (customer phrase, language) -> (expected match type, expected best query, expected class)
 PLANTED = {
@@ -33,11 +34,15 @@ PLANTED = {
     ),
     ("Schnittstelle zu DATEV", "de"): ("variant", "datev schnittstelle", "covered"),
     ("Offline-Modus auf der Baustelle", "de"): ("variant", "offline modus baustelle", "gap"),
+    # the query holds all the phrase's words: related by words, no embedding needed
     ("field service scheduling", "en"): (
-        "semantic",
+        "contains",
         "field service scheduling software",
         "striking_distance",
     ),
+    # the query holds the phrase (queries are case-folded: ß -> ss); the phrase the query
+    ("Aufmaß", "de"): ("contains", "aufmass software", "covered"),
+    ("Bautagebuch App für Poliere", "de"): ("contains", "bautagebuch app", "covered"),
     ("Datenpflege im CRM", "de"): ("none", "", "gap"),
     ("duplicate contacts", "en"): ("none", "", "gap"),
 }
@@ -149,3 +154,20 @@ def test_marketing_queries_stay_unmatched(candidates):
         "ganzheitliche unternehmenssoftware",
     } <= unmatched
     assert "crm für handwerker" not in unmatched
+
+
+def test_a_query_sharing_a_customer_word_is_not_marketing_language(candidates):
+    by_term, queries, matches = candidates
+    terms = [c.term for c in by_term.values()]
+    customer = customer_vocabulary(terms, {})
+    unmatched = {q.query for q in unmatched_queries(queries, matches, customer_words=customer)}
+    assert "digitale transformation mittelstand" in unmatched  # no customer word in it
+    # customers say "Lagerverwaltungssoftware": its part "software" is their word
+    assert "ganzheitliche unternehmenssoftware" not in unmatched
+    assert not unmatched & {"crm für handwerker", "aufmass software"}
+
+
+def test_compound_parts_relate_words_both_ways():
+    assert covers("arbeitszeit", "zeit") and covers("kundendaten", "kunde")
+    assert not covers("planung", "ung") and not covers("lagerung", "lager")
+    assert not covers("zeit", "arbeitszeit")

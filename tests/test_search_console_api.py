@@ -23,9 +23,10 @@ from kundensprache.search_console.client import (
     fetch_month,
     fetch_rows,
     last_complete_month,
+    query_rows_from_api,
     report_range,
 )
-from kundensprache.store.db import Store, query_rows_from_api
+from kundensprache.store import Store
 
 ROBOT = "kundensprache-robot@fake-project.iam.gserviceaccount.com"
 PROP = "sc-domain:example.de"
@@ -91,8 +92,8 @@ def test_all_rows_arrive_exactly_once_across_pages(fake, cfg, store):
 
 
 def _key_of(store: Store) -> str:
-    with store.engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT request_key FROM gsc_responses").scalar_one()
+    (key,) = store.gsc_request_keys()
+    return key
 
 
 def test_url_prefix_property_reaches_the_right_site(fake, cfg, store):

@@ -450,7 +450,7 @@ def test_wrong_type_gets_a_clear_message_and_is_not_stored(client, config, name,
     ext = Path(name).suffix
     assert reason and reason.group(1) == (
         f"Dateityp „{ext}“ passt nicht zu „Gesprächsnotiz“. "
-        "Erlaubt: .txt .md .markdown .docx .vtt .srt."
+        "Erlaubt: .txt .md .markdown .docx .pdf .vtt .srt."
     )
     assert [p.suffix for p in data_files(config)] == [".txt"]  # the good file beside it landed
 

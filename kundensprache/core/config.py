@@ -18,6 +18,7 @@ from pathlib import Path
 
 ENV_PREFIX = "KUNDENSPRACHE_"
 DEFAULT_CONFIG_NAME = "kundensprache.toml"
+RUNNERS = ("local", "dask")
 REPORT_LANGUAGES = ("de", "en")  # languages of report.html, the workbook and the briefs
 
 
@@ -156,6 +157,24 @@ class UploadConfig:
 
 
 @dataclass
+class StoreConfig:
+    # Empty: an embedded SQLite file in the working folder. A team's database:
+    # "postgresql+psycopg://user:password@host:5432/kundensprache" (put the password in the
+    # environment, KUNDENSPRACHE_STORE__URL, not in the TOML).
+    url: str = ""
+
+
+@dataclass
+class EngineConfig:
+    # "local": tasks run in this process; "dask": on a Dask cluster through prefect-dask.
+    runner: str = "local"
+    # Dask worker processes for a cluster started for the run (0: one per CPU core).
+    workers: int = 0
+    # An existing Dask scheduler, e.g. "tcp://dask-scheduler:8786" (then `workers` is unused).
+    address: str = ""
+
+
+@dataclass
 class ReportConfig:
     # Language of report.html, the workbook's sheet names and the briefs: "de" or "en".
     language: str = "de"
@@ -176,6 +195,8 @@ class Config:
     opportunity: OpportunityConfig = field(default_factory=OpportunityConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     upload: UploadConfig = field(default_factory=UploadConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     # The file this config was read from (None: defaults only); relative paths resolve
     # against its folder.
@@ -183,7 +204,13 @@ class Config:
 
     @property
     def store_path(self) -> Path:
+        """The embedded SQLite store's file (used when ``[store] url`` is empty)."""
         return self.paths.work / "kundensprache.sqlite"
+
+    @property
+    def store_url(self) -> str:
+        """What to open the store with: ``[store] url``, else the SQLite file."""
+        return self.store.url or f"sqlite:///{self.store_path}"
 
 
 def load_config(path: Path | str | None = None, env: dict[str, str] | None = None) -> Config:
@@ -208,6 +235,7 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         base = path.resolve().parent
     config = _build(Config, data, where=str(path or "defaults"))
     _apply_env(config, env)
+    _check_engine(config.engine, where=str(path or "defaults"))
     if config.report.language not in REPORT_LANGUAGES:
         raise ConfigError(
             f"{path or 'environment'}: [report] language must be one of "
@@ -224,6 +252,15 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
         if value and not Path(value).expanduser().is_absolute():
             setattr(sc, name, str(base / value))
     return config
+
+
+def _check_engine(engine: EngineConfig, where: str) -> None:
+    if engine.runner not in RUNNERS:
+        raise ConfigError(
+            f"{where}: [engine] runner must be one of {', '.join(RUNNERS)}, got {engine.runner!r}"
+        )
+    if engine.workers < 0:
+        raise ConfigError(f"{where}: [engine] workers must be 0 (one per core) or more")
 
 
 def _build(cls, data: dict, where: str):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from kundensprache.ingest.dates import date_from_filename, parse_date
 from kundensprache.ingest.documents import Draft
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.pdf import pdf_text
+from kundensprache.ingest.person_names import FIRST_NAMES
 from kundensprache.ingest.textio import decode_text
 from kundensprache.ingest.zipcheck import check_zip
 
@@ -82,7 +84,22 @@ _LABEL = re.compile(
 )
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\d][^\]]{0,40})\]\s*(?P<text>.+)$")
 _NAMEISH = re.compile(
-    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:von|van|de|zu|der|den)?\s*[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:(?:von|van)(?:\s+(?:der|den|de))?|de|zu|di|da|le)?\s*"
+    r"[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+)
+_PERSON_SHAPE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß'’-]+(?:\s+[A-ZÄÖÜ][a-zäöüß'’-]+){1,2}$")
+# Zoom, Teams and Meet label a speaker by the device or with a note in parentheses:
+# "Anna Schmidt’s iPad", "iPhone von Anna Schmidt", "Anna Schmidt (Gast)".
+_DEVICE = (
+    r"(?:iPhone|iPad|iMac|Mac|MacBook(?:\s(?:Pro|Air))?|Galaxy(?:\s\S+)?|Pixel(?:\s\S+)?|"
+    r"Android(?:\s\S+)?|Surface(?:\s\S+)?|Laptop|PC|Computer|Tablet|Phone|Handy|Telefon)"
+)
+_DEVICE_OF = re.compile(rf"^(?P<name>.+?)\s*[’'`´]s?\s+{_DEVICE}(?:\s*\(\d+\))?$", re.IGNORECASE)
+_DEVICE_VON = re.compile(rf"^{_DEVICE}\s+(?:von|de|di|van|of)\s+(?P<name>.+)$", re.IGNORECASE)
+_GUEST = re.compile(
+    r"^(?P<name>.+?)\s*\((?:Gast|Guest|Host|Co-?Host|Moderator(?:in)?|Organisator(?:in)?|"
+    r"Organizer|extern|External|Invitado|Invité|Ospite|[a-z]{2,4}/[a-z]{2,5})\)$",
+    re.IGNORECASE,
 )
 
 
@@ -156,41 +173,59 @@ def _table_lines(table) -> list[str]:
 
 
 def read_vtt(text: str, name: str, ctx: NoteContext) -> Draft:
-    """WebVTT (Teams, Zoom, Meet): cues with <v Name> voice tags or 'Name: text'."""
-    turns: list[tuple[str | None, str]] = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln for ln in block.split("\n") if ln.strip()]
-        if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            continue
-        while lines and "-->" not in lines[0]:
-            lines = lines[1:]  # cue identifier
-        cue = " ".join(lines[1:])
-        voice = re.search(r"<v(?:\.[\w.-]+)?\s+([^>]+)>", cue)
-        speaker = voice[1].strip() if voice else None
-        cue = re.sub(r"<[^>]+>", "", cue).strip()
-        if speaker is None:
-            speaker, cue = _split_label(cue)
-        if cue:
-            turns.append((speaker, cue))
-    return _draft_from_turns(turns, name, ctx)
+    """WebVTT (Teams, Zoom, Meet, YouTube): cues with <v Name> voice tags or 'Name: text'."""
+    return _draft_from_turns(caption_turns(text), name, ctx)
 
 
 def read_srt(text: str, name: str, ctx: NoteContext) -> Draft:
     """SubRip: numbered cues; speakers as 'Name: text', '[Name] text' or <v Name>."""
+    return _draft_from_turns(caption_turns(text), name, ctx)
+
+
+_CUE_TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->")
+_INLINE_TIME = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
+_CUE_TAG = re.compile(r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^<>]{0,200})?>|\{\\[^{}]{0,50}\}")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]{1,80})>")
+
+
+def caption_turns(text: str) -> list[tuple[str | None, str]]:
+    """(speaker, text) per cue of a WebVTT or SubRip file, read line by line: a timing line
+    opens a cue (its settings such as ``align:start position:0%`` are dropped with it),
+    header blocks (WEBVTT, NOTE, STYLE, REGION) and cue numbers are skipped. Auto-captions
+    (YouTube) repeat the previous line at the top of each cue: a line equal to one of the
+    last lines already taken is not taken again."""
+    cues: list[list[str]] = []
+    in_cue = skipping = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if _CUE_TIMING.match(stripped):
+            cues.append([])
+            in_cue, skipping = True, False
+        elif not stripped:
+            in_cue = False
+            skipping = False
+        elif stripped.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")) and not in_cue:
+            skipping = True
+        elif in_cue and not skipping:
+            cues[-1].append(stripped)
     turns: list[tuple[str | None, str]] = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln for ln in block.split("\n") if ln.strip()]
-        while lines and "-->" not in lines[0]:
-            lines = lines[1:]
-        cue = " ".join(lines[1:])
-        voice = re.search(r"<v\s+([^>]+)>", cue)
-        cue = re.sub(r"<[^>]+>|\{\\[^}]*\}", "", cue).strip()
+    recent: list[str] = []
+    for cue in cues:
+        voice = _VOICE.search(" ".join(cue))
+        fresh = []
+        for raw in cue:
+            plain = _CUE_TAG.sub("", _INLINE_TIME.sub("", raw)).strip()
+            if plain and plain not in recent:
+                fresh.append(plain)
+                recent = (recent + [plain])[-3:]
+        body = " ".join(fresh)
+        if not body:
+            continue
         speaker = voice[1].strip() if voice else None
         if speaker is None:
-            speaker, cue = _split_label(cue)
-        if cue:
-            turns.append((speaker, cue))
-    return _draft_from_turns(turns, name, ctx)
+            speaker, body = _split_label(body)
+        turns.append((speaker, body))
+    return turns
 
 
 def read_call(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft:
@@ -198,6 +233,8 @@ def read_call(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext == ".docx":
         return read_docx(data, name, ctx, max_bytes)
+    if ext == ".pdf":
+        return read_note_text(pdf_text(data), name, ctx)
     text = decode_text(data)
     if ext == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
         return read_vtt(text, name, ctx)
@@ -273,6 +310,9 @@ def _split_label(line: str) -> tuple[str | None, str]:
 
 def _label_role(label: str, ctx: NoteContext) -> tuple[str | None, str | None]:
     """(role, person name) of a speaker label; (None, None) if it is no speaker label."""
+    person = device_person(label)
+    if person:
+        return ("rep" if _is_own_person(person, ctx.people) else "customer"), person
     paren = None
     m = re.match(r"^(.*?)\s*\((.*)\)\s*$", label)
     if m:
@@ -292,6 +332,16 @@ def _label_role(label: str, ctx: NoteContext) -> tuple[str | None, str | None]:
     return "customer", label
 
 
+def device_person(label: str) -> str | None:
+    """The person in a device- or guest-labelled speaker ("X’s iPad", "iPhone von X",
+    "X (Gast)"), or None for any other label."""
+    for pattern in (_DEVICE_OF, _DEVICE_VON, _GUEST):
+        m = pattern.match(label.strip())
+        if m and _NAMEISH.match(m["name"].strip()):
+            return m["name"].strip()
+    return None
+
+
 def _is_own_person(label: str, people: list[str]) -> bool:
     words = {w.lower().strip(".") for w in label.split() if len(w.strip(".")) >= 2}
     for person in people:
@@ -307,8 +357,13 @@ def _turns(lines: list[str], ctx: NoteContext) -> tuple[list[tuple[str, str]], s
     for line in lines:
         stripped = _TIMESTAMP_PREFIX.sub("", line).strip()
         label, text = _split_label(stripped)
+        if label is not None:  # Zoom's "[Name] 11:02:09" puts the time after the label
+            text = _TIMESTAMP_PREFIX.sub("", text).strip() if _CLOCK.match(text) else text
         raw.append((label, text) if label is not None else (None, line))
     return _resolve(raw, ctx)
+
+
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)")
 
 
 def _resolve(
@@ -320,38 +375,57 @@ def _resolve(
         if label:
             speakers[label] = speakers.get(label, 0) + 1
     roles = {s: _label_role(s, ctx) for s in speakers}
-    role_labels = {s for s, (r, _) in roles.items() if r is not None}
-    explicit = {
-        s
-        for s in role_labels
-        if s.lower().split("(")[0].strip(" .") in CUSTOMER_LABELS | REP_LABELS
-    }
-    named = role_labels - explicit
-    # Person-name labels are turns only when the text looks like a dialogue: a name used
-    # twice, or two different names.
-    if named and not explicit and len(named) < 2 and max(speakers[s] for s in named) < 2:
-        role_labels = set()
+    role_labels = _speaker_labels(speakers, roles, ctx)
     names = {roles[s][1] for s in role_labels if roles[s][1]}
-    turns: list[tuple[str, str]] = []
-    current = ctx.default_role
+    names |= {s for s in role_labels if device_person(s)}  # the whole device label too
+    turns: list[tuple[str, str, str | None]] = []
+    current, speaker = ctx.default_role, None
     for label, text in raw:
         if label is not None and label in role_labels:
-            current = roles[label][0] or ctx.default_role
-            turns.append((current, text))
+            current, speaker = roles[label][0] or ctx.default_role, label
+            turns.append((current, text, speaker))
         elif label is not None:
-            turns.append((current, f"{label}: {text}"))
+            turns.append((current, f"{label}: {text}", speaker))
         else:
-            turns.append((current, text))
+            turns.append((current, text, speaker))
     return _join(turns), {n for n in names if n}
 
 
-def _join(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _speaker_labels(
+    counts: dict[str, int], roles: dict[str, tuple[str | None, str | None]], ctx: NoteContext
+) -> set[str]:
+    """Labels that are speakers. A "Label: value" line is a turn only with evidence: a role
+    word (Kunde, Sales, …), a configured person, a device or guest label, a known first
+    name — or, for other name-like labels, a dialogue (the label used at least twice next
+    to another speaker that is also used twice or has evidence)."""
+    candidates = {s for s, (r, _) in roles.items() if r is not None}
+    evidence = {
+        s
+        for s in candidates
+        if s.lower().split("(")[0].strip(" .") in CUSTOMER_LABELS | REP_LABELS
+        or device_person(s)
+        or _is_own_person(s, ctx.people)
+        or s.split()[0].strip(".,") in FIRST_NAMES
+    }
+    repeated = {s for s in candidates - evidence if counts[s] >= 2}
+    if evidence or len(repeated) >= 2:
+        # inside a dialogue, a "First Last" label is a speaker even when used once
+        people = {s for s in candidates if _PERSON_SHAPE.match(s)}
+        return evidence | repeated | people
+    return set()
+
+
+def _join(turns: list[tuple[str, str, str | None]]) -> list[tuple[str, str]]:
+    """Consecutive lines of one speaker become one turn; two speakers stay two turns even
+    when they have the same role (a multi-speaker call keeps its segments)."""
     out: list[tuple[str, str]] = []
-    for role, text in turns:
-        if out and out[-1][0] == role:
+    last: tuple[str, str | None] | None = None
+    for role, text, speaker in turns:
+        if out and last == (role, speaker):
             out[-1] = (role, out[-1][1] + "\n" + text)
         else:
             out.append((role, text))
+        last = (role, speaker)
     return out
 
 

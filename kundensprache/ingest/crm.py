@@ -100,15 +100,35 @@ def _detected(preset: dict, normalised: list[str]) -> bool:
     )
 
 
+# Roles whose further matching columns are tried, in order, when a row's first is empty
+# (a Salesforce task without ActivityDate still has its CreatedDate).
+FALLBACK_ROLES = ("text", "date", "account")
+
+
 def _find(normalised: list[str], columns: dict[str, list[str]]) -> dict[str, int]:
+    """role -> column index of the first candidate present; for FALLBACK_ROLES also
+    "role#1", "role#2", … for the further candidates present."""
     mapping: dict[str, int] = {}
     for role, names in columns.items():
+        found = 0
         for candidate in names:
             key = normalise_header(candidate)
-            if key in normalised:
-                mapping[role] = normalised.index(key)
-                break
+            if key in normalised and normalised.index(key) not in mapping.values():
+                mapping[role if found == 0 else f"{role}#{found}"] = normalised.index(key)
+                found += 1
+                if role not in FALLBACK_ROLES:
+                    break
     return mapping
+
+
+def _first(row: list[Any], mapping: dict[str, int], role: str) -> Any:
+    """The role's first non-empty cell in this row, trying its fallback columns in order."""
+    value = _cell(row, mapping, role)
+    n = 1
+    while not _text(value) and f"{role}#{n}" in mapping:
+        value = _cell(row, mapping, f"{role}#{n}")
+        n += 1
+    return value
 
 
 def read_crm(
@@ -246,7 +266,7 @@ def _text(value: Any) -> str:
 
 
 def _row_draft(row: list[Any], mapping: dict[str, int]) -> Draft | None:
-    text = html_to_text(_text(_cell(row, mapping, "text")))
+    text = html_to_text(_text(_first(row, mapping, "text")))
     if not text.strip():
         return None
     names = set()
@@ -257,10 +277,23 @@ def _row_draft(row: list[Any], mapping: dict[str, int]) -> Draft | None:
             if person:
                 names.add(person)
     title = _text(_cell(row, mapping, "title"))
+    role, account = _direction(row, mapping)
     return Draft(
-        turns=[("unknown", text)],
-        account=_text(_cell(row, mapping, "account")) or None,
-        date=to_date(_cell(row, mapping, "date")),
+        turns=[(role, text)],
+        account=_text(_first(row, mapping, "account")) or account,
+        date=to_date(_first(row, mapping, "date")),
         title=html_to_text(title) if title else "",
         names=names,
     )
+
+
+def _direction(row: list[Any], mapping: dict[str, int]) -> tuple[str, str | None]:
+    """Exported email messages (Salesforce EmailMessage): ``Incoming`` 1 is the customer's,
+    0 our own (rep); the account is the other side's mail domain."""
+    incoming = _text(_cell(row, mapping, "incoming")).lower()
+    if incoming not in ("1", "true", "0", "false"):
+        return "unknown", None
+    inbound = incoming in ("1", "true")
+    other = _text(_cell(row, mapping, "from_address" if inbound else "to_address"))
+    domain = other.split(";")[0].strip().rsplit("@", 1)[-1].lower() if "@" in other else ""
+    return ("customer" if inbound else "rep"), (domain or None)

@@ -19,11 +19,13 @@ GENERIC: dict = {
             "account", "account name", "account id", "company", "company name",
             "organization", "organisation", "organization name", "organisation name", "org",
             "firma", "firmenname", "unternehmen", "kunde", "kundenname", "customer", "client",
+            "accountid", "account.name", "account_name",
         ],
         "date": [
             "date", "datum", "created at", "created", "created date", "create date",
             "creation date", "erstellt am", "erstelldatum", "angelegt am", "timestamp",
-            "activity date", "note date", "zeitpunkt", "add time", "updated at",
+            "activity date", "note date", "zeitpunkt", "add time", "activitydate",
+            "createddate", "created_date", "message date", "messagedate", "updated at",
         ],
         "author": [
             "author", "autor", "created by", "erstellt von", "verfasser", "owner",
@@ -96,12 +98,27 @@ PRESETS: dict[str, dict] = {
             "text": ["Body", "Description", "Full Comments", "Comments"],
             "account": ["Account Name", "Company / Account", "AccountId", "Account ID",
                         "ParentId", "Parent"],
-            "date": ["ActivityDate", "Date", "CreatedDate", "Created Date"],
+            "date": ["ActivityDate", "Date", "Activity Date", "CreatedDate", "Created Date"],
             "author": ["Assigned", "OwnerId", "Note Owner", "Assigned To ID",
                        "CreatedById", "Created By"],
             "contact": ["Contact", "Name", "WhoId"],
             "title": ["Title", "Subject"],
             "type": ["Type", "TaskSubtype", "Task Subtype"],
+        },
+    },
+    # Salesforce EmailMessage export (Data Export EmailMessage.csv): TextBody/HtmlBody,
+    # MessageDate, Incoming (1 = received), FromAddress/ToAddress — developer.salesforce.com
+    # object reference "EmailMessage"; layout checked against a public data export.
+    "salesforce_email": {
+        "detect": [["TextBody"], ["HtmlBody", "MessageDate"]],
+        "columns": {
+            "text": ["TextBody", "HtmlBody"],
+            "date": ["MessageDate", "CreatedDate"],
+            "title": ["Subject"],
+            "contact": ["FromName"],
+            "incoming": ["Incoming"],
+            "from_address": ["FromAddress"],
+            "to_address": ["ToAddress"],
         },
     },
 }  # fmt: skip

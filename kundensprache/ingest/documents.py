@@ -12,6 +12,7 @@ from kundensprache.core.models import ROLES, Document, Segment
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.person_names import find_person_names
 from kundensprache.ingest.redact import NAME, name_parts, redact
+from kundensprache.ingest.sanitize import strip_debris
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -47,16 +48,28 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 def redact_account(account: str | None, names: Iterable[str]) -> str | None:
     """Company names and mail domains often carry a person's surname ("praxis-mueller.de",
-    "Wimmelbrink Bau GmbH"): known name parts are replaced, case-insensitively, also when
-    spelt without umlauts, so the account stays countable but names no one."""
+    "Wimmelbrink Bau GmbH"): a word of the account that is a known name part (also spelt
+    without umlauts) is replaced, whole words only ("continuityinsights.com" keeps its
+    letters when "Continuity" is a name). A changed account gets a short stable tag of the
+    original, so two companies whose names both held a surname stay two accounts."""
     account = (account or "").strip()
     if not account:
         return None
     parts = {p.casefold() for n in names for p in name_parts(n) if len(p) >= 4}
     variants = parts | {p.translate(_UMLAUTS) for p in parts}
-    for part in sorted(variants, key=len, reverse=True):
-        account = re.sub(re.escape(part), NAME, account, flags=re.IGNORECASE)
-    return account
+    pieces = _ACCOUNT_WORDS.split(account)
+    changed = False
+    for i, piece in enumerate(pieces):
+        if piece.casefold() in variants:
+            pieces[i] = NAME
+            changed = True
+    if not changed:
+        return account
+    tag = hashlib.sha256(account.casefold().encode()).hexdigest()[:6]
+    return f"{''.join(pieces)} #{tag}"
+
+
+_ACCOUNT_WORDS = re.compile(r"([\W_]+)")
 
 
 def build_document(
@@ -72,16 +85,13 @@ def build_document(
     for role, raw in draft.turns:
         if role not in ROLES:
             role = "unknown"
-        text = clean_text(redact(raw, all_names))
+        text = clean_text(redact(strip_debris(raw), all_names))
         if not text:
             continue
-        if segments and segments[-1].role == role:
-            segments[-1] = Segment(role, segments[-1].text + "\n" + text)
-        else:
-            segments.append(Segment(role, text))
+        segments.append(Segment(role, text))  # readers decide what one turn is
     if not segments or not any(c.isalnum() for s in segments for c in s.text):
         return None
-    title = clean_text(redact(draft.title, all_names)) if draft.title else ""
+    title = clean_text(redact(strip_debris(draft.title), all_names)) if draft.title else ""
     return Document(
         doc_id=doc_id_for(source, segments),
         source=source,

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-
 from kundensprache.core.config import Config
 from kundensprache.core.models import ROLES, SOURCES, Document, FileResult
 from kundensprache.ingest.calls import NoteContext, read_call
@@ -25,11 +23,10 @@ from kundensprache.ingest.discover import SIDECAR_SUFFIX, discover, is_outside
 from kundensprache.ingest.documents import Draft, build_document
 from kundensprache.ingest.emails import EmailContext, read_email
 from kundensprache.ingest.errors import Rejected
-from kundensprache.store.db import Store
-from kundensprache.store.db import documents as documents_table
+from kundensprache.store import Store
 
 SUFFIXES = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),
+    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
     "crm": (".csv", ".tsv", ".xlsx"),
     "email": (".eml", ".mbox", ".msg"),
 }
@@ -257,12 +254,20 @@ def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config
         loaded.meta.get("account") if isinstance(loaded.meta.get("account"), str) else None
     )
     docs = []
+    by_mtime = 0
     for draft in drafts:
+        if draft.date is None and meta_date is None:
+            by_mtime += 1
         draft.date = draft.date or meta_date or loaded.mtime
         draft.account = draft.account or meta_account
         doc = build_document(draft, source, loaded.rel, names)
         if doc is not None:
             docs.append(doc)
+    if by_mtime and docs:
+        loaded.notes.append(
+            f"{min(by_mtime, len(docs))} document(s) without a date of their own, "
+            "dated by the file's modification time"
+        )
     return docs
 
 
@@ -270,15 +275,11 @@ def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config
 def _mark_duplicates(result: FileResult, store: Store) -> None:
     """Documents already stored from another file are not new; all old -> "duplicate"."""
     ids = [d.doc_id for d in result.documents]
-    owners: dict[str, str] = {}
-    with store.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            rows = conn.execute(
-                select(documents_table.c.doc_id, documents_table.c.file).where(
-                    documents_table.c.doc_id.in_(ids[i : i + 500])
-                )
-            )
-            owners.update({doc_id: file for doc_id, file in rows if file != result.file})
+    owners = {
+        doc_id: file
+        for doc_id, file in store.document_files(ids).items()
+        if file != result.file
+    }
     if not owners:
         return
     other, _ = Counter(owners.values()).most_common(1)[0]

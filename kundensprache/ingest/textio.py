@@ -57,24 +57,64 @@ def decode_text(data: bytes) -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _try(data, "utf-16")
     else:
-        text = _try(data, "utf-8")
+        text = _try(data, "utf-8") or _mostly(data, "utf-8")
         if text is None:
             text = _try(data, "cp1252")
     if text is None or _noisy(text):
         raise Rejected("undecodable bytes: not UTF-8, UTF-16 or cp1252/latin-1 text")
+    if _scrambled(text):
+        raise Rejected("binary content, not text (random-looking characters from many scripts)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Mail clients label text with a charset its bytes often exceed (Outlook writes "GB2312"
+# for GBK text, "iso-8859-1" for cp1252 quotes): decode with the superset the label implies.
+SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "euc-cn": "gb18030", "big5": "big5hkscs", "ks_c_5601-1987": "cp949", "euc-kr": "cp949",
+    "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "iso-8859-1": "cp1252",
+    "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
+    "iso-8859-9": "cp1254", "windows-874": "cp874", "tis-620": "cp874", "iso-8859-8-i": "iso-8859-8",
+}  # fmt: skip
+
+
+def superset(charset: str | None) -> str | None:
+    """The codec to decode text labelled ``charset`` with (its common superset)."""
+    if not charset:
+        return None
+    name = charset.strip().strip('"').lower()
+    return SUPERSETS.get(name, name)
+
+
 def decode_with_charset(data: bytes, charset: str | None) -> str:
-    """Decode a MIME part: the declared charset if it works, else the plain text rules."""
-    if charset:
+    """Decode a MIME part: the declared charset (as its superset) if it works, else the
+    plain text rules (UTF-8, UTF-16, cp1252)."""
+    codec = superset(charset)
+    if codec:
         try:
-            text = data.decode(charset)
-            if not _noisy(text):
+            text = data.decode(codec)
+            if not _noisy(text) and not _scrambled(text):
                 return text.replace("\r\n", "\n").replace("\r", "\n")
         except (LookupError, UnicodeDecodeError):
-            pass
+            text = _mostly(data, codec)
+            if text is not None and not _noisy(text):
+                return text.replace("\r\n", "\n").replace("\r", "\n")
     return decode_text(data)
+
+
+def _mostly(data: bytes, encoding: str) -> str | None:
+    """Text in ``encoding`` with a few broken bytes (a mail cut mid-character, one bad byte
+    pair): those dropped, when they are at most one in 500 characters and the encoding
+    decoded several times as many non-ASCII characters (so it is really that encoding)."""
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        return None
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127) - bad  # characters the encoding did decode
+    if bad > max(2, len(text) // 500) or good < 4 * bad:
+        return None
+    return text.replace("\ufffd", "")
 
 
 def _try(data: bytes, encoding: str) -> str | None:
@@ -82,6 +122,25 @@ def _try(data: bytes, encoding: str) -> str | None:
         return data.decode(encoding)
     except UnicodeDecodeError:
         return None
+
+
+def _scrambled(text: str) -> bool:
+    """Bytes that are no text decode (as UTF-16 or a legacy code page) to characters from
+    dozens of unrelated Unicode blocks; real text in any language uses a handful."""
+    sample = text[:20_000]
+    if len(sample) < 64:
+        return False
+    blocks = {_block(ord(c)) for c in sample if not c.isspace()}
+    return len(blocks) > 40
+
+
+def _block(code: int) -> int:
+    """A 128-character block; the big CJK and Hangul ranges count as one block each."""
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+        return -1
+    if 0xAC00 <= code <= 0xD7AF:
+        return -2
+    return code >> 7
 
 
 def _noisy(text: str) -> bool:

@@ -8,6 +8,11 @@ Both sides go through the same normalisation as the extractor, so the customer's
 - ``variant``: the same content lemmas (``extractors.phrase_key``) in another order or
   inflection, stop words aside ("Angebote als PDF verschicken" / "angebot pdf verschicken",
   "Schnittstelle zu DATEV" / "datev schnittstelle");
+- ``contains``: the query holds all the phrase's content words, compound parts included, or
+  the phrase all the query's ("Zeiterfassung" / "arbeitszeiterfassung pflicht",
+  "Software für Handwerker" / "handwerkersoftware", "Schnittstelle zu DATEV" / "datev");
+  the closest such query (fewest other words, then most impressions) stands for the phrase,
+  alone (:mod:`matching.words`);
 - ``semantic``: embedding cosine similarity at or above a threshold; the query is shown in
   the output so a human can judge it.
 
@@ -17,15 +22,17 @@ weighted by impressions); the best query and the page with most impressions are 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from kundensprache.core.models import QueryRow, Term
+from kundensprache.matching.words import WordSets, contains_all, covers
 
-MATCH_RANK = {"exact": 0, "variant": 1, "semantic": 2, "none": 3}
+MATCH_RANK = {"exact": 0, "variant": 1, "contains": 2, "semantic": 3, "none": 4}
 
 
 def exact_form(text: str, lang: str) -> str:
@@ -124,6 +131,14 @@ def aggregate_queries(rows: Sequence[QueryRow]) -> list[QueryStats]:
     return out
 
 
+def default_words(brand: Sequence[str] = ()) -> WordSets:
+    """Content lemmas as the extractor makes them, question words and ``brand`` words aside."""
+    from kundensprache.extractors.lexicon import WH_WORDS
+    from kundensprache.extractors.normalize import content_lemmas
+
+    return WordSets(content_lemmas, WH_WORDS, brand)
+
+
 def match_terms(
     terms: Sequence[Term],
     queries: Sequence[QueryStats],
@@ -133,6 +148,7 @@ def match_terms(
     term_vectors: np.ndarray | None = None,
     query_vectors: np.ndarray | None = None,
     semantic_threshold: float = 0.82,
+    words: WordSets | None = None,
 ) -> list[Match]:
     """One Match per term (same order). Vectors: L2-normalised rows, or None to skip semantic."""
     languages = sorted({t.language for t in terms} | {"de", "en"})
@@ -144,6 +160,7 @@ def match_terms(
             key = key_fn(q.query, lang)
             if key:
                 by_key[(lang, key)].append(qi)
+    related = _ContainsIndex(queries, words or default_words())
 
     sims = None
     if term_vectors is not None and query_vectors is not None and len(queries) and len(terms):
@@ -160,6 +177,10 @@ def match_terms(
             kind = "exact" if exact else "variant"
             matches.append(Match(kind, [queries[i] for i in ordered], 1.0))
             continue
+        best = related.best(term.keyword, term.language)
+        if best is not None:
+            matches.append(Match("contains", [queries[best]], 1.0))
+            continue
         if sims is not None:
             row = sims[ti]
             hits = [int(i) for i in np.flatnonzero(row >= semantic_threshold)]
@@ -174,12 +195,94 @@ def match_terms(
     return matches
 
 
+class _ContainsIndex:
+    """Queries by the word parts their lemmas cover, per language, for the ``contains`` test.
+
+    Each query lemma is indexed under itself and every front and back part it covers, so the
+    queries holding a phrase's word are one look-up, not a scan of all queries.
+    """
+
+    def __init__(self, queries: Sequence[QueryStats], words: WordSets):
+        self.queries = queries
+        self.words = words
+        self._index: dict[str, dict[str, set[int]]] = {}
+
+    def _for(self, lang: str) -> dict[str, set[int]]:
+        if lang not in self._index:
+            index: dict[str, set[int]] = defaultdict(set)
+            for qi, q in enumerate(self.queries):
+                for lemma in self.words.of(q.query, lang):
+                    for part in parts_covered(lemma):
+                        index[part].add(qi)
+            self._index[lang] = index
+        return self._index[lang]
+
+    def best(self, text: str, lang: str) -> int | None:
+        """The closest query that holds all of ``text``'s words or whose words ``text`` holds."""
+        mine = self.words.of(text, lang)
+        if not mine:
+            return None
+        index = self._for(lang)
+        found: set[int] = set()
+        for part in {p for lemma in mine for p in parts_covered(lemma)}:
+            found |= index.get(part, set())
+        hits = []
+        for qi in found:
+            theirs = self.words.of(self.queries[qi].query, lang)
+            if contains_all(theirs, mine) or contains_all(mine, theirs):
+                hits.append((abs(len(theirs) - len(mine)), *_order(self.queries[qi]), qi))
+        return min(hits)[-1] if hits else None
+
+
+def parts_covered(lemma: str) -> set[str]:
+    """``lemma`` and every front or back part of it that :func:`words.covers` accepts."""
+    out = {lemma}
+    for cut in range(len(lemma)):
+        for part in (lemma[:cut], lemma[cut:]):
+            if part and covers(lemma, part):
+                out.add(part)
+    return out
+
+
 def _order(q: QueryStats) -> tuple:
     return (-q.impressions, q.position, q.query)
 
 
-def unmatched_queries(queries: Sequence[QueryStats], matches: Sequence[Match]) -> list[QueryStats]:
-    """Queries with impressions that no customer phrase matched: marketing's own language."""
+def unmatched_queries(
+    queries: Sequence[QueryStats],
+    matches: Sequence[Match],
+    *,
+    customer_words: Mapping[str, frozenset[str]] | None = None,
+    words: WordSets | None = None,
+) -> list[QueryStats]:
+    """Queries with impressions that are marketing's language, not the customer's.
+
+    A query no phrase matched, and (with ``customer_words``: language -> lemmas enough
+    customer accounts use) none of whose content words, compound parts included, customers
+    use. A query of brand words only is navigation, not language: it is left out too.
+    """
     used = {q.query for m in matches for q in m.queries}
     rest = [q for q in queries if q.query not in used and q.impressions > 0]
+    if customer_words is not None:
+        words = words or default_words()
+        rest = [q for q in rest if _marketing_only(q.query, customer_words, words)]
     return sorted(rest, key=lambda q: (-q.impressions, q.query))
+
+
+def _marketing_only(query: str, customer_words: Mapping[str, frozenset[str]], words: WordSets):
+    languages = sorted(set(customer_words) | {"de", "en"})
+    if not any(words.of(query, lang) for lang in languages):
+        return False  # brand words (or nothing) only
+    for lang in languages:
+        theirs = customer_words.get(lang, frozenset())
+        inside = _parts_of_all(theirs)
+        for lemma in words.of(query, lang):
+            if lemma in inside or parts_covered(lemma) & theirs:
+                return False
+    return True
+
+
+@functools.lru_cache(maxsize=8)
+def _parts_of_all(lemmas: frozenset[str]) -> frozenset[str]:
+    """Every lemma and word part the given lemmas cover."""
+    return frozenset(p for lemma in lemmas for p in parts_covered(lemma))

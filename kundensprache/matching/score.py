@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kundensprache.core.config import OpportunityConfig
 from kundensprache.core.models import Term
 from kundensprache.core.months import shift_month
+from kundensprache.extractors.ranking import FLAG_FACTOR
 from kundensprache.matching.match import Match, QueryStats
 
 # Position buckets for the site's own CTR curve: [low, high).
@@ -121,7 +122,9 @@ def score(
     """0–100: customer demand x search opportunity x keyword quality (README: worked example).
 
     Keyword quality is the extractor's specificity: an everyday word ("Termin") that many
-    customers say is still a poor search keyword next to "Schnittstelle zu DATEV".
+    customers say is still a poor search keyword next to "Schnittstelle zu DATEV". A head
+    word (flag ``head``: the head of longer candidates, "CRM") counts half, rep jargon
+    (flag ``jargon``) a fifth: they never lead the list.
     """
     demand = (
         0.55 * _log_share(term.accounts, max_accounts)
@@ -130,8 +133,15 @@ def score(
     )
     volume = _log_share(match.impressions, max_impressions)
     chance = OPPORTUNITY_BASE[opportunity] + OPPORTUNITY_VOLUME[opportunity] * volume
-    quality = 0.3 + 0.7 * term.specificity
+    quality = (0.3 + 0.7 * term.specificity) * _flag_factor(term.flags)
     return round(100.0 * demand * chance * quality, 1)
+
+
+def _flag_factor(flags: Sequence[str]) -> float:
+    factor = 1.0
+    for flag in flags:
+        factor *= FLAG_FACTOR.get(flag, 1.0)
+    return factor
 
 
 def _log_share(value: int, maximum: int) -> float:

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Protocol
 
 import google_auth_httplib2
 import httplib2
@@ -23,9 +24,9 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.core.models import QueryRow
 from kundensprache.core.months import FINAL_AFTER_DAYS, last_complete_month
 from kundensprache.search_console.auth import SearchConsoleError, load_credentials, oauth_login
-from kundensprache.store.db import Store
 
 __all__ = [
     "NoAccessError",
@@ -42,7 +43,15 @@ __all__ = [
     "request_key",
 ]
 
-# Search Console data younger than this is not final yet (Google keeps revising it).
+
+class RowCache(Protocol):
+    """Where fetched months are kept (the store): the client sits beside the store, not above."""
+
+    def get_gsc_rows(self, prop: str, start: str, end: str, key: str) -> list[dict] | None: ...
+
+    def put_gsc_rows(self, prop: str, start: str, end: str, key: str, rows: list[dict]) -> None: ...
+
+
 MAX_ROW_LIMIT = 25_000
 HTTP_TIMEOUT_S = 120
 MAX_BACKOFF_S = 64.0
@@ -80,6 +89,24 @@ class QuotaExceededError(SearchConsoleError):
 
 
 # ------------------------------------------------------------------------------- months
+def query_rows_from_api(rows: list[dict]) -> list[QueryRow]:
+    """API rows (keys = [query, page]) -> QueryRow."""
+    out = []
+    for r in rows:
+        keys = r.get("keys") or []
+        out.append(
+            QueryRow(
+                query=keys[0] if keys else "",
+                page=keys[1] if len(keys) > 1 else "",
+                clicks=int(r.get("clicks", 0)),
+                impressions=int(r.get("impressions", 0)),
+                ctr=float(r.get("ctr", 0.0)),
+                position=float(r.get("position", 0.0)),
+            )
+        )
+    return out
+
+
 def report_range(month: str, today: date | None = None) -> tuple[date, date]:
     """First and last day of ``YYYY-MM``; refuses a month whose data is not final yet."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", month.strip()) if isinstance(month, str) else None
@@ -225,7 +252,7 @@ def fetch_rows(
 def fetch_month(
     cfg: SearchConsoleConfig,
     month: str,
-    store: Store,
+    store: RowCache,
     *,
     service=None,
     account: str = "",

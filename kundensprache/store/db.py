@@ -1,9 +1,11 @@
-"""The store: one SQLite file (through SQLAlchemy) in the configured working folder.
+"""The store: redacted documents, ingest results, caches and cluster snapshots.
 
-It holds redacted documents (never raw input), per-file ingest results (so unchanged files
-are skipped by content hash), the embedding cache, raw Search Console responses and the
-cluster snapshots behind stable topic ids. Re-running a month adds no rows: every insert is
-keyed by content.
+One SQLite file in the working folder by default, or a PostgreSQL database for a team
+(``[store] url = "postgresql+psycopg://…"``), through the same SQLAlchemy code. It holds
+redacted documents (never raw input), per-file ingest results (so unchanged files are skipped
+by content hash), the embedding cache, raw Search Console responses and the cluster snapshots
+behind stable topic ids. Re-running a month adds no rows: every insert is keyed by content.
+All SQL of the project lives in this package; the tables are in ``schema.py``.
 """
 
 from __future__ import annotations
@@ -14,111 +16,62 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import (
-    Column,
-    Date,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    func,
-    select,
-)
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
 
-from kundensprache.core.models import Document, FileResult, KnownCluster, QueryRow, Segment
-
-metadata = MetaData()
-
-file_results = Table(
-    "file_results",
+from kundensprache.core.models import Document, FileResult, KnownCluster, Segment
+from kundensprache.store.connect import connect, display_url, upsert
+from kundensprache.store.schema import (
+    cluster_snapshots,
+    documents,
+    embeddings,
+    file_documents,
+    file_results,
+    gsc_responses,
     metadata,
-    Column("path", Text, primary_key=True),
-    Column("sha256", String(64), primary_key=True),
-    Column("source", String(16), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("reason", Text, nullable=False, default=""),
-    Column("doc_ids", Text, nullable=False, default="[]"),  # JSON list
-    Column("ingested_at", String(32), nullable=False),
 )
 
-documents = Table(
-    "documents",
-    metadata,
-    Column("doc_id", String(64), primary_key=True),
-    Column("source", String(16), nullable=False),
-    Column("file", Text, nullable=False),
-    Column("account", Text),
-    Column("date", Date),
-    Column("language", String(8), nullable=False),
-    Column("title", Text, nullable=False, default=""),
-    Column("segments", Text, nullable=False),  # JSON [[role, text], ...]
-)
-
-embeddings = Table(
-    "embeddings",
-    metadata,
-    Column("model", Text, primary_key=True),
-    Column("text", Text, primary_key=True),
-    Column("dim", Integer, nullable=False),
-    Column("vector", LargeBinary, nullable=False),  # float32 bytes
-)
-
-gsc_responses = Table(
-    "gsc_responses",
-    metadata,
-    Column("property", Text, primary_key=True),
-    Column("start_date", String(10), primary_key=True),
-    Column("end_date", String(10), primary_key=True),
-    Column("request_key", Text, primary_key=True),  # dimensions + filters, canonical JSON
-    Column("rows", Text, nullable=False),  # JSON list of API rows
-    Column("fetched_at", String(32), nullable=False),
-)
-
-cluster_snapshots = Table(
-    "cluster_snapshots",
-    metadata,
-    Column("month", String(7), primary_key=True),
-    Column("cluster_id", String(32), primary_key=True),
-    Column("label", Text, nullable=False),
-    Column("centroid", LargeBinary, nullable=False),
-    Column("members", Text, nullable=False),  # JSON list
-)
+_CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _text(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; drop it on every backend so both store the same."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Store:
-    """Thin, explicit access to the SQLite store. One instance per process."""
+    """Thin, explicit access to the store. Open one per process (or per task).
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(f"sqlite:///{self.path}", future=True)
+    ``target`` is a database URL (``sqlite:///…``, ``postgresql+psycopg://…``) or the path
+    of a SQLite file.
+    """
 
-        @event.listens_for(self.engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # WAL: the upload app and a flow may run at once
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; halves ingest time
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        metadata.create_all(self.engine)
+    def __init__(self, target: Path | str):
+        self._engine: Engine = connect(target)
+        self.url = display_url(self._engine)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
 
     # ---------------------------------------------------------------- ingest
     def file_result(self, path: str, sha256: str) -> FileResult | None:
         """The stored result for this exact file content, or None if never ingested."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(
                 select(file_results).where(
                     file_results.c.path == path, file_results.c.sha256 == sha256
@@ -136,13 +89,29 @@ class Store:
         )
 
     def file_doc_ids(self, path: str, sha256: str) -> list[str]:
-        with self.engine.connect() as conn:
-            raw = conn.execute(
-                select(file_results.c.doc_ids).where(
-                    file_results.c.path == path, file_results.c.sha256 == sha256
+        """The ids of the documents this file version holds, in id order."""
+        with self._engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(file_documents.c.doc_id)
+                    .where(file_documents.c.path == path, file_documents.c.sha256 == sha256)
+                    .order_by(file_documents.c.doc_id)
+                ).scalars()
+            )
+
+    def document_files(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """doc_id -> the file it was first stored from, for those ids already stored."""
+        ids = list(dict.fromkeys(doc_ids))
+        found: dict[str, str] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                rows = conn.execute(
+                    select(documents.c.doc_id, documents.c.file).where(
+                        documents.c.doc_id.in_(ids[i : i + _CHUNK])
+                    )
                 )
-            ).scalar()
-        return json.loads(raw) if raw else []
+                found.update({doc_id: file for doc_id, file in rows})
+        return found
 
     def save_file_result(self, result: FileResult) -> int:
         """Store a file's result and its documents; returns how many documents were new.
@@ -152,78 +121,61 @@ class Store:
         so an edited note is not counted twice.
         """
         new = 0
-        new_ids = {d.doc_id for d in result.documents}
-        with self.engine.begin() as conn:
-            self._drop_superseded(conn, result.file, result.sha256, keep=new_ids)
+        new_ids = sorted({d.doc_id for d in result.documents})
+        with self._engine.begin() as conn:
+            conn = conn.execution_options(preserve_rowcount=True)
+            self._drop_superseded(conn, result.file, result.sha256, keep=set(new_ids))
             for doc in result.documents:
-                stmt = sqlite_insert(documents).values(
-                    doc_id=doc.doc_id,
-                    source=doc.source,
-                    file=doc.file,
-                    account=doc.account,
-                    date=doc.date,
-                    language=doc.language,
-                    title=doc.title,
-                    segments=json.dumps(
-                        [[s.role, s.text] for s in doc.segments], ensure_ascii=False
-                    ),
+                new += conn.execute(
+                    upsert(conn, documents, _document_row(doc), keys=["doc_id"])
+                ).rowcount
+            conn.execute(
+                upsert(
+                    conn,
+                    file_results,
+                    {
+                        "path": result.file,
+                        "sha256": result.sha256,
+                        "source": result.source,
+                        "status": result.status,
+                        "reason": _text(result.reason),
+                        "ingested_at": _now(),
+                    },
+                    keys=["path", "sha256"],
+                    update=["status", "reason", "source"],
                 )
-                new += conn.execute(stmt.on_conflict_do_nothing()).rowcount
-            stmt = sqlite_insert(file_results).values(
-                path=result.file,
-                sha256=result.sha256,
-                source=result.source,
-                status=result.status,
-                reason=result.reason,
-                doc_ids=json.dumps([d.doc_id for d in result.documents]),
-                ingested_at=_now(),
             )
             conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["path", "sha256"],
-                    set_={
-                        "status": result.status,
-                        "reason": result.reason,
-                        "source": result.source,
-                        "doc_ids": stmt.excluded.doc_ids,
-                    },
+                file_documents.delete().where(
+                    file_documents.c.path == result.file,
+                    file_documents.c.sha256 == result.sha256,
                 )
             )
+            if new_ids:
+                conn.execute(
+                    file_documents.insert(),
+                    [{"path": result.file, "sha256": result.sha256, "doc_id": d} for d in new_ids],
+                )
         return new
 
     @staticmethod
-    def _drop_superseded(conn, path: str, sha256: str, keep: set[str]) -> None:
-        old = conn.execute(
-            select(file_results.c.sha256, file_results.c.doc_ids).where(
-                file_results.c.path == path, file_results.c.sha256 != sha256
-            )
-        ).all()
-        if not old:
+    def _drop_superseded(conn: Connection, path: str, sha256: str, keep: set[str]) -> None:
+        old = (file_results.c.path == path) & (file_results.c.sha256 != sha256)
+        if conn.execute(select(file_results.c.path).where(old).limit(1)).first() is None:
             return
-        conn.execute(
-            file_results.delete().where(
-                file_results.c.path == path, file_results.c.sha256 != sha256
-            )
-        )
-        candidates = {d for _, raw in old for d in json.loads(raw)} - keep
-        for doc_id in sorted(candidates):
+        old_docs = (file_documents.c.path == path) & (file_documents.c.sha256 != sha256)
+        candidates = set(conn.execute(select(file_documents.c.doc_id).where(old_docs)).scalars())
+        conn.execute(file_documents.delete().where(old_docs))
+        conn.execute(file_results.delete().where(old))
+        for doc_id in sorted(candidates - keep):
             still_used = conn.execute(
-                select(file_results.c.path)
-                .where(file_results.c.doc_ids.contains(f'"{doc_id}"'))
-                .limit(1)
+                select(file_documents.c.path).where(file_documents.c.doc_id == doc_id).limit(1)
             ).first()
             if still_used is None:
                 conn.execute(documents.delete().where(documents.c.doc_id == doc_id))
 
-    def has_document(self, doc_id: str) -> bool:
-        with self.engine.connect() as conn:
-            return (
-                conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first()
-                is not None
-            )
-
     def document_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar_one()
 
     def iter_documents(
@@ -235,7 +187,7 @@ class Store:
             query = query.where(documents.c.date >= since)
         if until is not None:
             query = query.where(documents.c.date <= until)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             for row in conn.execute(query):
                 yield Document(
                     doc_id=row.doc_id,
@@ -253,19 +205,19 @@ class Store:
         """Cached vectors for those texts that have one (model name/path is the key)."""
         wanted = list(dict.fromkeys(texts))
         found: dict[str, np.ndarray] = {}
-        with self.engine.connect() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _CHUNK):
                 rows = conn.execute(
                     select(embeddings.c.text, embeddings.c.vector).where(
-                        embeddings.c.model == model, embeddings.c.text.in_(chunk)
+                        embeddings.c.model == model, embeddings.c.text.in_(wanted[i : i + _CHUNK])
                     )
                 )
                 for text, blob in rows:
-                    found[text] = np.frombuffer(blob, dtype=np.float32)
+                    found[text] = np.frombuffer(bytes(blob), dtype=np.float32)
         return found
 
     def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Add vectors; a text already cached for the model keeps its first vector."""
         rows = [
             {
                 "model": model,
@@ -275,15 +227,14 @@ class Store:
             }
             for text, vec in vectors.items()
         ]
-        if not rows:
-            return
-        with self.engine.begin() as conn:
-            for i in range(0, len(rows), 500):
-                conn.execute(sqlite_insert(embeddings).on_conflict_do_nothing(), rows[i : i + 500])
+        with self._engine.begin() as conn:
+            for i in range(0, len(rows), _CHUNK):
+                stmt = upsert(conn, embeddings, None, keys=["model", "text"])
+                conn.execute(stmt, rows[i : i + _CHUNK])
 
     # --------------------------------------------------------- Search Console
     def get_gsc_rows(self, prop: str, start: str, end: str, request_key: str) -> list[dict] | None:
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             raw = conn.execute(
                 select(gsc_responses.c.rows).where(
                     gsc_responses.c.property == prop,
@@ -294,49 +245,56 @@ class Store:
             ).scalar()
         return json.loads(raw) if raw is not None else None
 
+    def gsc_request_keys(self) -> list[str]:
+        """Every stored request key, sorted (what was asked of the API so far)."""
+        with self._engine.connect() as conn:
+            return sorted(set(conn.execute(select(gsc_responses.c.request_key)).scalars()))
+
     def put_gsc_rows(
         self, prop: str, start: str, end: str, request_key: str, rows: list[dict]
     ) -> None:
         """Store a complete response (all pages); only ever called after the last page."""
-        stmt = sqlite_insert(gsc_responses).values(
-            property=prop,
-            start_date=start,
-            end_date=end,
-            request_key=request_key,
-            rows=json.dumps(rows, ensure_ascii=False),
-            fetched_at=_now(),
-        )
-        with self.engine.begin() as conn:
+        values = {
+            "property": prop,
+            "start_date": start,
+            "end_date": end,
+            "request_key": request_key,
+            "rows": json.dumps(rows, ensure_ascii=False),
+            "fetched_at": _now(),
+        }
+        with self._engine.begin() as conn:
             conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["property", "start_date", "end_date", "request_key"],
-                    set_={"rows": stmt.excluded.rows, "fetched_at": stmt.excluded.fetched_at},
+                upsert(
+                    conn,
+                    gsc_responses,
+                    values,
+                    keys=["property", "start_date", "end_date", "request_key"],
+                    update=["rows", "fetched_at"],
                 )
             )
 
     # --------------------------------------------------------------- clusters
     def load_clusters_before(self, month: str) -> list[KnownCluster]:
         """The snapshot of the latest month before ``month`` (empty if none)."""
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             prev = conn.execute(
                 select(func.max(cluster_snapshots.c.month)).where(cluster_snapshots.c.month < month)
             ).scalar()
             if prev is None:
                 return []
             rows = conn.execute(
-                select(cluster_snapshots)
-                .where(cluster_snapshots.c.month == prev)
-                .order_by(cluster_snapshots.c.cluster_id)
+                select(cluster_snapshots).where(cluster_snapshots.c.month == prev)
             ).all()
-        return [
+        clusters = [
             KnownCluster(
                 cluster_id=r.cluster_id,
                 label=r.label,
-                centroid=tuple(np.frombuffer(r.centroid, dtype=np.float32).tolist()),
+                centroid=tuple(np.frombuffer(bytes(r.centroid), dtype=np.float32).tolist()),
                 members=tuple(json.loads(r.members)),
             )
             for r in rows
         ]
+        return sorted(clusters, key=lambda c: c.cluster_id)  # code-point order on every backend
 
     def all_cluster_ids(self, except_month: str | None = None) -> set[str]:
         """Every id given out in any month (but ``except_month``): new topics must not reuse
@@ -344,12 +302,12 @@ class Store:
         query = select(cluster_snapshots.c.cluster_id).distinct()
         if except_month is not None:
             query = query.where(cluster_snapshots.c.month != except_month)
-        with self.engine.connect() as conn:
+        with self._engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
     def save_clusters(self, month: str, clusters: list[KnownCluster]) -> None:
         """Replace the month's snapshot (re-running a month overwrites, never duplicates)."""
-        with self.engine.begin() as conn:
+        with self._engine.begin() as conn:
             conn.execute(cluster_snapshots.delete().where(cluster_snapshots.c.month == month))
             if clusters:
                 conn.execute(
@@ -367,27 +325,22 @@ class Store:
                 )
 
     def table_counts(self) -> dict[str, int]:
-        """Row counts per table (tests and `kundensprache` status output)."""
-        with self.engine.connect() as conn:
+        """Row counts per table (tests and status output)."""
+        with self._engine.connect() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in metadata.sorted_tables
             }
 
 
-def query_rows_from_api(rows: list[dict]) -> list[QueryRow]:
-    """API rows (keys = [query, page]) -> QueryRow."""
-    out = []
-    for r in rows:
-        keys = r.get("keys") or []
-        out.append(
-            QueryRow(
-                query=keys[0] if keys else "",
-                page=keys[1] if len(keys) > 1 else "",
-                clicks=int(r.get("clicks", 0)),
-                impressions=int(r.get("impressions", 0)),
-                ctr=float(r.get("ctr", 0.0)),
-                position=float(r.get("position", 0.0)),
-            )
-        )
-    return out
+def _document_row(doc: Document) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "file": _text(doc.file),
+        "account": _text(doc.account),
+        "date": doc.date,
+        "language": doc.language,
+        "title": _text(doc.title),
+        "segments": json.dumps([[s.role, s.text] for s in doc.segments], ensure_ascii=False),
+    }

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Column, Float, Integer, String, Table, Text, select
 
-from kundensprache.store.db import Store, metadata
+from kundensprache.store.db import Store
+from kundensprache.store.schema import metadata
 
 query_history = Table(
     "query_history",
@@ -36,8 +37,8 @@ class QueryMonth:
 
 def save_query_history(store: Store, month: str, rows: list[QueryMonth]) -> None:
     """Replace the month's figures (re-running a month never duplicates)."""
-    query_history.create(store.engine, checkfirst=True)
-    with store.engine.begin() as conn:
+    query_history.create(store._engine, checkfirst=True)
+    with store._engine.begin() as conn:
         conn.execute(query_history.delete().where(query_history.c.month == month))
         if rows:
             conn.execute(query_history.insert(), [{**r.__dict__, "month": month} for r in rows])
@@ -45,8 +46,8 @@ def save_query_history(store: Store, month: str, rows: list[QueryMonth]) -> None
 
 def load_query_history(store: Store, months: list[str]) -> list[QueryMonth]:
     """The stored rows of those months, by month, then query."""
-    query_history.create(store.engine, checkfirst=True)
-    with store.engine.connect() as conn:
+    query_history.create(store._engine, checkfirst=True)
+    with store._engine.connect() as conn:
         rows = conn.execute(
             select(query_history)
             .where(query_history.c.month.in_(months))
@@ -57,8 +58,8 @@ def load_query_history(store: Store, months: list[str]) -> list[QueryMonth]:
 
 def stored_months(store: Store) -> list[str]:
     """Every month with stored figures, oldest first."""
-    query_history.create(store.engine, checkfirst=True)
-    with store.engine.connect() as conn:
+    query_history.create(store._engine, checkfirst=True)
+    with store._engine.connect() as conn:
         return list(
             conn.execute(
                 select(query_history.c.month).distinct().order_by(query_history.c.month)

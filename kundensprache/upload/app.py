@@ -59,7 +59,7 @@ _templates = jinja2.Environment(
 
 
 def create_app(config: Config, store: Store | None = None) -> FastAPI:
-    """The ASGI app. Opens the store at ``config.store_path`` unless one is passed in.
+    """The ASGI app. Opens the store at ``config.store_url`` unless one is passed in.
 
     Raises ConfigError when a configured user has no usable password hash or the session
     secret is too short.
@@ -76,10 +76,10 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
             "server restarts (set KUNDENSPRACHE_UPLOAD__SESSION_SECRET)"
         )
     owns_store = store is None
-    store = store if store is not None else Store(config.store_path)
+    store = store if store is not None else Store(config.store_url)
     inbox = Path(config.paths.inputs)
     max_bytes = int(settings.max_upload_mb * 1024 * 1024)
-    uploads = UploadLog(store.engine)
+    uploads = UploadLog(store)
     process_lock = threading.Lock()
     failed_logins: dict[str, deque[float]] = defaultdict(deque)
 
@@ -177,7 +177,7 @@ def create_app(config: Config, store: Store | None = None) -> FastAPI:
 
     def statuses(rows: list[UploadRow]) -> list[tuple[str, str]]:
         """(received | ingested | rejected, reason) of each upload row."""
-        done = ingest_results(store.engine, [r.stored_path for r in rows if r.stored_path])
+        done = ingest_results(store, [r.stored_path for r in rows if r.stored_path])
         out = []
         for row in rows:
             if row.status == "rejected" or not row.stored_path:

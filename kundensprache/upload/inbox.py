@@ -32,7 +32,7 @@ ROLES = ("customer", "rep", "unknown")
 # ingest validation's call (ingest.validate_upload); this only bounds what reaches the disk
 # and feeds the hints on the page.
 SOURCE_EXTENSIONS = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"),
+    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
     "crm": (".csv", ".tsv", ".xlsx"),
     "email": (".eml", ".msg", ".mbox"),
 }

@@ -1,0 +1,225 @@
+"""What makes a counted phrase a poor search keyword, learnt from the corpus itself.
+
+- **Rep jargon**: a phrase far more frequent in what our side writes (rep turns, outbound
+  mail, CRM and call notes: roles ``rep`` and ``unknown``) than in the customers' own words
+  (role ``customer``): "Angebot v2", "WV nächste Woche", "Proposal sent". Rates per word of
+  each side's text, smoothed so that a phrase seen a couple of times decides nothing; only
+  learnt when both sides have text enough to compare.
+- **Template boilerplate**: a phrase whose mentions sit mostly in the opening or closing
+  words of the documents of one source, where the same phrase opens or closes a large share
+  of them ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg").
+- **Head words**: a one-word candidate that is common in everyday language ("Software",
+  "Termin", "Büro") or the head of several longer candidates ("CRM" in "CRM für Handwerker"
+  and "Datenpflege im CRM"): a topic's head, not a keyword to lead the list.
+- **Legal forms** ("GmbH", "Ltd") and **verb fragments** whose verb is an everyday one
+  ("Lizenzkosten pro Nutzer entscheiden"): the noun phrase is the keyword.
+
+Counting is on content-lemma windows (the phrase key of a run of words), one linear pass
+over the documents, no tagger: cheap next to phrase extraction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kundensprache.core.models import Document, Term
+from kundensprache.extractors.frequency import zipf
+from kundensprache.extractors.normalize import canonical_lang, unit_lemmas, word_parts
+
+# Jargon: the rep-side rate at least this many times the customer rate (both smoothed by
+# JARGON_SMOOTHING mentions), in at least JARGON_MIN_DOCS documents; learnt only when each
+# side has at least MIN_SIDE_WORDS words.
+JARGON_RATIO = 4.0
+JARGON_SMOOTHING = 0.5
+JARGON_MIN_DOCS = 3
+MIN_SIDE_WORDS = 1000
+# Template: a phrase opening (or closing) at least this share of one source's documents, and
+# at least TEMPLATE_MIN_DOCS of them, in its first/last EDGE_WORDS words; a candidate with at
+# least TEMPLATE_SHARE of its mentions there is the template's.
+TEMPLATE_DOC_SHARE = 0.3
+TEMPLATE_MIN_DOCS = 3
+EDGE_WORDS = 12
+TEMPLATE_SHARE = 0.5
+# Head word: one surface word, everyday at least this common, or inside this many others.
+HEAD_ZIPF = 4.0
+HEAD_MIN_CONTAINERS = 2
+# A verb at least this common is a conversation's verb, not the task searched for
+# ("entscheiden", "klären", "schicken"; not "verschicken", "verwalten", "erfassen").
+EVERYDAY_VERB_ZIPF = 4.2
+MAX_WINDOW = 5
+LEGAL_FORMS = frozenset(
+    "gmbh mbh ag kg kgaa ohg gbr ug ek ltd llc inc plc corp bv nv sarl srl".split()
+)
+
+
+def has_legal_form(lemmas: Iterable[str]) -> bool:
+    return any(lemma in LEGAL_FORMS for lemma in lemmas)
+
+
+def everyday_verb_fragment(keyword: str, kind: str, lang: str) -> bool:
+    """A verb phrase whose verb is an everyday one: "Lizenzkosten pro Nutzer entscheiden"."""
+    if kind != "verb_phrase":
+        return False
+    words = word_parts(keyword, lang)
+    if len(words) < 2:
+        return False
+    verb = words[0] if lang == "en" else words[-1]
+    return zipf(verb.lower(), lang) >= EVERYDAY_VERB_ZIPF
+
+
+def head_words(entries: Sequence[tuple[str, str, int]]) -> set[tuple[str, str]]:
+    """(lang, key) of head words among ``(lang, key, surface word count)`` candidates."""
+    by_lemma: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for lang, key, _ in entries:
+        for lemma in key.split():
+            by_lemma[(lang, lemma)].add(key)
+    heads = set()
+    for lang, key, n_words in entries:
+        if n_words != 1 or not key:
+            continue
+        lemmas = set(key.split())
+        inside = set.intersection(*(by_lemma[(lang, lemma)] for lemma in lemmas)) - {key}
+        common = max((_everyday_zipf(lemma, canonical_lang(lang)) for lemma in lemmas), default=0.0)
+        if len(inside) >= HEAD_MIN_CONTAINERS or common >= HEAD_ZIPF:
+            heads.add((lang, key))
+    return heads
+
+
+def _everyday_zipf(word: str, lang: str) -> float:
+    """English words are everyday words in other languages too ("Export", "Software")."""
+    return zipf(word, lang) if lang == "en" else max(zipf(word, lang), zipf(word, "en"))
+
+
+@dataclass
+class RoleCounts:
+    """Mentions of candidate keys per side, and at the documents' edges."""
+
+    customer: Counter = field(default_factory=Counter)  # key -> mentions by customers
+    rep: Counter = field(default_factory=Counter)  # key -> mentions by our side
+    rep_docs: Counter = field(default_factory=Counter)  # key -> documents on our side
+    words: Counter = field(default_factory=Counter)  # "customer"/"rep" -> words
+    edge: Counter = field(default_factory=Counter)  # key -> mentions in template edges
+    total: Counter = field(default_factory=Counter)  # key -> mentions outside rep turns
+
+    def jargon(self, key: str) -> bool:
+        """Far more frequent on our side than in the customers' words."""
+        cust_words, rep_words = self.words["customer"], self.words["rep"]
+        if min(cust_words, rep_words) < MIN_SIDE_WORDS or self.rep_docs[key] < JARGON_MIN_DOCS:
+            return False
+        rep_rate = (self.rep[key] + JARGON_SMOOTHING) / rep_words
+        cust_rate = (self.customer[key] + JARGON_SMOOTHING) / cust_words
+        return rep_rate >= JARGON_RATIO * cust_rate
+
+    def template(self, key: str) -> bool:
+        total = self.total[key]
+        return total > 0 and self.edge[key] >= TEMPLATE_SHARE * total
+
+
+def count_roles(documents: Sequence[Document], keys: Iterable[tuple[str, str]]) -> RoleCounts:
+    """Count the candidate ``(lang, key)``s in every document, by side and position."""
+    wanted = defaultdict(set)
+    lemmas_in = defaultdict(set)
+    for lang, key in keys:
+        wanted[lang].add(key)
+        lemmas_in[lang].update(key.split())
+    out = RoleCounts()
+    per_doc: list[tuple[Document, list[tuple[str, list[str]]]]] = []
+    for doc in documents:
+        lang = doc.language or "und"
+        code = canonical_lang(lang)
+        seqs = [(s.role, _lemma_sequence(s.text, code)) for s in doc.segments]
+        per_doc.append((doc, seqs))
+        seen_rep: set[str] = set()
+        for role, seq in seqs:
+            side = "customer" if role == "customer" else "rep"
+            out.words[side] += len(seq)
+            for key in _windows(seq, wanted[lang], lemmas_in[lang]):
+                (out.customer if side == "customer" else out.rep)[key] += 1
+                if side == "rep":
+                    seen_rep.add(key)
+                if role != "rep":
+                    out.total[key] += 1
+        out.rep_docs.update(seen_rep)
+    _count_edges(per_doc, wanted, lemmas_in, out)
+    return out
+
+
+def _count_edges(per_doc, wanted, lemmas_in, out: RoleCounts) -> None:
+    """Mentions inside opening/closing phrases shared by many documents of one source."""
+    by_source: dict[str, list] = defaultdict(list)
+    for doc, seqs in per_doc:
+        by_source[doc.source].append((doc, seqs))
+    for docs in by_source.values():
+        for end in ("open", "close"):
+            edges = []
+            shared: Counter = Counter()
+            for doc, seqs in docs:
+                lang = doc.language or "und"
+                seq = [lemma for _, s in seqs for lemma in s]
+                edge = seq[:EDGE_WORDS] if end == "open" else seq[-EDGE_WORDS:]
+                found = list(_windows(edge, wanted[lang], lemmas_in[lang]))
+                edges.append(found)
+                shared.update(set(found))
+            need = max(TEMPLATE_MIN_DOCS, TEMPLATE_DOC_SHARE * len(docs))
+            for found in edges:
+                out.edge.update(k for k in found if shared[k] >= need)
+
+
+def _lemma_sequence(text: str, lang: str) -> list[str]:
+    """The content lemmas of a text in order (a word's compound parts in its place)."""
+    return [lemma for word in text.split() for lemma in unit_lemmas(word, lang)]
+
+
+def _windows(seq: list[str], wanted: set[str], lemmas: set[str]) -> Iterable[str]:
+    """Keys of the runs of up to MAX_WINDOW consecutive lemmas that are candidate keys."""
+    n = len(seq)
+    for i in range(n):
+        if seq[i] not in lemmas:
+            continue
+        window: list[str] = []
+        for j in range(i, min(n, i + MAX_WINDOW)):
+            if seq[j] not in lemmas:
+                break
+            window.append(seq[j])
+            key = " ".join(sorted(set(window)))
+            if key in wanted:
+                yield key
+
+
+# Relevance and score factor of a flagged candidate: it stays in the list, low.
+FLAG_FACTOR = {"jargon": 0.2, "head": 0.5}
+
+
+def rerank(
+    scored: list[tuple[Term, bool]], documents: Sequence[Document]
+) -> list[tuple[Term, bool]]:
+    """Drop template phrases; flag rep jargon and head words and lower their relevance.
+
+    ``scored`` holds (term, always_keep); kept terms are never dropped nor lowered.
+    """
+    keys = [(t.language, t.key) for t, _ in scored]
+    roles = count_roles(documents, keys)
+    heads = head_words(
+        [
+            (t.language, t.key, len(word_parts(t.keyword, canonical_lang(t.language))))
+            for t, _ in scored
+        ]
+    )
+    out = []
+    for term, keep in scored:
+        if not keep:
+            if roles.template(term.key):
+                continue
+            if roles.jargon(term.key) and "jargon" not in term.flags:
+                term.flags.append("jargon")
+            if (term.language, term.key) in heads and "brand" not in term.flags:
+                term.flags.append("head")
+            factor = 1.0
+            for flag in ("jargon", "head"):
+                if flag in term.flags:
+                    factor *= FLAG_FACTOR[flag]
+            term.relevance = round(term.relevance * factor, 6)
+        out.append((term, keep))
+    return out
