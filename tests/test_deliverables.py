@@ -76,7 +76,7 @@ def _same(column: str, text: str, cell) -> bool:
     if column in INTEGER_COLUMNS:
         return isinstance(cell, int) and cell == int(text)
     if column in ("ctr", "position", "score"):
-        return isinstance(cell, float) and cell == float(text)
+        return isinstance(cell, int | float) and cell == float(text)  # Excel: 0.0 reads as 0
     if column in ("first_seen", "last_seen"):
         return cell.date() == date.fromisoformat(text)
     return cell == text

@@ -323,3 +323,12 @@ def test_keyword_moves_follow_the_best_query_between_search_months():
         ("CRM für Handwerker", "gap", "striking_distance"),
         ("CRM-Software", "covered", "gap"),
     ]
+
+
+def test_headings_follow_the_customers_language():
+    brief = _brief()
+    brief.phrases = [{**p, "language": "en"} for p in brief.phrases]
+    assert suggested_headings(brief, "de")[-1] == (
+        "H2",
+        "Frequently asked questions about Schnittstelle zu DATEV",
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -157,7 +158,7 @@ def pick_quotes(phrases: Rows, statements: Sequence[str]) -> list[str]:
 def suggested_headings(brief: Brief, language: str) -> list[tuple[str, str]]:
     """(level, heading): H1 from the topic's most widely used multi-word phrase, H2s from
     short customer questions and the next phrases through fixed templates."""
-    bt = BRIEF_TEXTS.get(language, BRIEF_TEXTS["de"])
+    bt = BRIEF_TEXTS.get(_phrase_language(brief.phrases, language), BRIEF_TEXTS["de"])
     words = [p["keyword"] for p in sorted(brief.phrases, key=_by_mentions)]
     if not words:
         return []
@@ -170,6 +171,14 @@ def suggested_headings(brief: Brief, language: str) -> list[tuple[str, str]]:
     out += [("H2", _cap(tpl.format(p=w))) for tpl, w in zip(templates, rest, strict=False)]
     out.append(("H2", bt["h_faq"].format(p=main)))
     return out
+
+
+def _phrase_language(phrases: Rows, default: str) -> str:
+    """Headings in the customers' language: an English topic gets English templates in a
+    German brief (and the other way round)."""
+    counts = Counter(p.get("language", "") for p in phrases)
+    top, n = counts.most_common(1)[0] if counts else ("", 0)
+    return top if top in BRIEF_TEXTS and n * 2 > len(phrases) else default
 
 
 def render_brief(brief: Brief, month: str, language: str = "de") -> str:
