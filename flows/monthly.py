@@ -17,6 +17,7 @@ from kundensprache import stages
 from kundensprache.core.config import Config, load_config
 from kundensprache.core.months import last_complete_month, parse_month
 from kundensprache.flows.caching import cached, result_storage
+from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
@@ -102,13 +103,15 @@ def monthly_keywords(
     storage = result_storage(config)
     ingest_rows = ingest_task(config)
     vocabulary = vocabulary_task(config, month)
-    queries = search_console_task(config, month).queries
+    search = search_console_task(config, month)
+    queries = search.queries
     topics = topics_task(config, month, vocabulary.terms, queries)
     candidates, unmatched = cached(match_task, storage)(
         config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
+    report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
     files = render_task(
-        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+        config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
     )
     folder = write_task(config, month, files)
     top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
@@ -117,7 +120,7 @@ def monthly_keywords(
         table=[{k: r[k] for k in ARTIFACT_COLUMNS} for r in top],
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
     )
-    summary = stages.summary_markdown(config, Path(folder), month)
+    summary = summary_markdown(Path(folder), month, config.report.language)
     create_markdown_artifact(key="monthly-summary", markdown=summary)
     return folder
 

@@ -151,11 +151,21 @@ def cmd_run(args) -> int:
     load_config(args.config)  # a broken config fails here, readably, before Prefect starts
     from kundensprache.flows.monthly import monthly_keywords
 
-    folder = monthly_keywords(
-        month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
-    )
+    with _progress_bars():
+        folder = monthly_keywords(
+            month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
+        )
     print_summary(Path(folder))
     return 0
+
+
+def _progress_bars():
+    """Progress bars per stage on a terminal; nothing extra when output goes to a file."""
+    from contextlib import nullcontext
+
+    from kundensprache.core.progress import terminal_bars
+
+    return terminal_bars() if sys.stderr.isatty() else nullcontext()
 
 
 def cmd_ingest(args) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +25,10 @@ from kundensprache.clustering import (
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, shift_month, window
-from kundensprache.extractors.phrases import phrase_key
-from kundensprache.extractors.vocabulary import build_vocabulary
+from kundensprache.core.progress import report
+from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
+from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
@@ -54,19 +56,21 @@ from kundensprache.reports.briefs import (
     brief_name,
     customer_sentences,
     pick_quotes,
+    query_row,
     render_brief,
     top_topics,
 )
 from kundensprache.reports.history import History, build_history
 from kundensprache.reports.html import ReportData, render_report
-from kundensprache.reports.summary import summary_markdown as _summary_markdown
 from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import fetch_month, query_rows_from_api
-from kundensprache.search_console.export import find_exports, read_month_exports
+from kundensprache.search_console.export_scan import month_exports
 from kundensprache.store import Store
+from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
+EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -83,6 +87,7 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     step = max(1, len(paths) // 10)
 
     def progress(done: int, total: int, name: str) -> None:
+        report("ingest: files", done, total)
         if done == total or done % step == 0:
             log(f"Ingest: {done}/{total} files")
 
@@ -121,18 +126,69 @@ class Vocabulary:
     terms: list[Term]
     doc_accounts: dict[str, str]  # doc_id -> account (or the doc_id itself when unknown)
     documents: int
+    extracted: int = 0  # documents extracted in this run (the rest came from the store)
 
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
-    """Customer vocabulary over the rolling window ending with the report month."""
+    """Customer vocabulary over the rolling window ending with the report month.
+
+    Only documents without a current stored record are extracted (new, changed, or the
+    extraction settings changed); the month aggregates the stored records of its window.
+    """
     since, until = window(month, config.vocabulary.window_months)
-    docs = list(store.iter_documents(since=since, until=until))
-    log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
+    records = Extractions(store)
+    fingerprint = settings_fingerprint(config.vocabulary, config.company)
+    records.prune()
+    extracted = extract_stale(config, records, fingerprint, since, until, log)
     website = list(read_website(config.paths.inputs / "website"))
-    terms = build_vocabulary(docs, config=config, report_month=month, website_texts=website)
-    log(f"Vocabulary: {len(terms)} candidate phrases")
-    doc_accounts = {d.doc_id: (d.account or d.doc_id) for d in docs}
-    return Vocabulary(terms, doc_accounts, len(docs))
+    accounts: dict[str, str] = {}
+
+    def stream(phrases: bool = True):
+        for r in records.stream(fingerprint, since, until, phrases=phrases):
+            if phrases:
+                accounts[r.doc_id] = r.account or r.doc_id
+            yield (
+                DocInfo(r.doc_id, r.source, r.account, r.date, r.language),
+                unpack(r.head, r.phrases),
+            )
+
+    terms = aggregate(
+        stream,
+        config=config,
+        report_month=month,
+        segment_texts=records.segment_texts,
+        documents=lambda: store.iter_documents(since=since, until=until),
+        website_texts=website,
+    )
+    log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
+    used = {d for t in terms for d in t.doc_ids}
+    doc_accounts = {d: a for d, a in accounts.items() if d in used}
+    return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+
+
+def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
+    """Extract the window's documents that have no current record; returns how many."""
+    stale = records.stale(fingerprint, since, until)
+    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
+    if not stale:
+        return 0
+    hashes = dict(stale)
+    ids = [d for d, _ in stale]
+    extractor = PhraseExtractor(config.vocabulary, config.company)
+    step = max(1, len(ids) // 10)
+    done = 0
+    for i in range(0, len(ids), EXTRACT_BATCH):
+        docs = records.documents(ids[i : i + EXTRACT_BATCH])
+        found = extract_records(docs, extractor, config.vocabulary)
+        records.save(
+            fingerprint,
+            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
+        )
+        before, done = done, done + len(docs)
+        report("vocabulary: documents", done, len(ids))
+        if done == len(ids) or done // step != before // step:
+            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
+    return len(ids)
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
@@ -156,6 +212,7 @@ class SearchData:
     rows: list[QueryRow]
     origin: str  # "api:<property>", "export:<files>" or "none"
     problems: list[str]
+    report_rows: list[dict[str, str]] = field(default_factory=list)  # one per export file
 
     @property
     def queries(self) -> list[QueryStats]:
@@ -167,25 +224,37 @@ def run_search_console(
     config: Config, store: Store, month: str, log: Log = _default_log
 ) -> SearchData:
     """The report month's queries: from the API when a property is configured, else the
-    UI exports in ``inputs/search_console/``."""
+    UI exports in ``inputs/search_console/`` (every file there gets an ingest_report row)."""
     sc = config.search_console
+    folder = config.paths.inputs / "search_console"
+    _rows, verdicts = month_exports(folder, month)
+    report_rows = [_redacted(v.report_row()) for v in verdicts]
     if sc.property:
+        for v, row in zip(verdicts, report_rows, strict=True):
+            if v.feeds:
+                row["status"], row["reason"] = "rejected", f"not used: the API ({sc.property}) is"
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
-        return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [])
-    folder = config.paths.inputs / "search_console"
-    rows, problems = read_month_exports(folder, month)
+        return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [], report_rows)
+    used = [v for v in verdicts if v.feeds]
+    problems = [f"{v.file}: {v.reason}" for v in verdicts if v.status == "rejected"]
     for p in problems:
-        log(f"Search Console export skipped: {p}")
-    files = [e.path.name for e in find_exports(folder, month)]
-    if not files:
+        log(f"Search Console export not used: {p}")
+    if not used:
         log(
-            "Search Console: no property configured and no export in "
-            f"{folder}; every candidate will be a gap"
+            "Search Console: no property configured and no usable export for "
+            f"{month} in {folder}; every candidate will be a gap"
         )
-        return SearchData([], "none", problems)
-    log(f"Search Console: {len(rows)} rows from {', '.join(files)}")
-    return SearchData(rows, "export:" + ",".join(files), problems)
+        return SearchData([], "none", problems, report_rows)
+    rows = [r for v in used for r in v.rows]
+    log(f"Search Console: {len(rows)} rows for {month} from {', '.join(v.file for v in used)}")
+    return SearchData(rows, "export:" + ",".join(v.file for v in used), problems, report_rows)
+
+
+def _redacted(row: dict[str, str]) -> dict[str, str]:
+    """An export's report row: inbox-relative file name, redacted like every file row."""
+    file = f"search_console/{row['file']}"
+    return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
 # ------------------------------------------------------------------------ topics + match
@@ -209,6 +278,7 @@ def run_topics(
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
 
     def progress(done: int, total: int) -> None:
+        report("topics: phrases", done, total)
         if done == total or done % 512 == 0:
             log(f"Embedding: {done}/{total}")
 
@@ -400,7 +470,7 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
         brief = Brief(
             cluster,
             rows,
-            [_query_row(q) for q in topic_queries],
+            [query_row(q) for q in topic_queries],
             questions,
             pick_quotes(rows, statements),
         )
@@ -408,21 +478,6 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
             brief, month, config.report.language
         )
     return files
-
-
-def _query_row(q: QueryStats) -> dict[str, str]:
-    return {
-        "query": q.query,
-        "impressions": str(q.impressions),
-        "clicks": str(q.clicks),
-        "position": f"{q.position:.1f}",
-        "top_page": q.top_page,
-    }
-
-
-def summary_markdown(config: Config, folder: Path, month: str) -> str:
-    """The Prefect markdown artifact: the month's figures and links to what was written."""
-    return _summary_markdown(folder, month, config.report.language)
 
 
 def write_outputs(config: Config, month: str, files: dict[str, str | bytes]) -> Path:

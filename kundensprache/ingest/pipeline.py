@@ -276,9 +276,7 @@ def _mark_duplicates(result: FileResult, store: Store) -> None:
     """Documents already stored from another file are not new; all old -> "duplicate"."""
     ids = [d.doc_id for d in result.documents]
     owners = {
-        doc_id: file
-        for doc_id, file in store.document_files(ids).items()
-        if file != result.file
+        doc_id: file for doc_id, file in store.document_files(ids).items() if file != result.file
     }
     if not owners:
         return

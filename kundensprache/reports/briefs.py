@@ -84,6 +84,17 @@ class Brief:
     quotes: list[str] = field(default_factory=list)
 
 
+def query_row(q) -> dict[str, str]:
+    """A Search Console query's figures (``QueryStats``) as the brief shows them."""
+    return {
+        "query": q.query,
+        "impressions": str(q.impressions),
+        "clicks": str(q.clicks),
+        "position": f"{q.position:.1f}",
+        "top_page": q.top_page,
+    }
+
+
 def top_topics(clusters: Rows, n: int) -> list[Mapping[str, str]]:
     """The ``n`` topics to brief: best score first; the catch-all outlier group is none."""
     ranked = sorted(
