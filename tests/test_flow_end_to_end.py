@@ -190,7 +190,7 @@ def test_ingest_report_lists_every_input_file(runs):
         if p.is_file()
     }
     assert files == inputs  # Search Console exports included
-    (export,) = [r for r in report if r["source"] == "search_console"]
+    (export,) = [r for r in report if r["file"] == "search_console/Abfragen.csv"]  # 2026-10
     assert export["status"] == "accepted" and "queries" in export["reason"]
     assert all(r["status"] in ("accepted", "duplicate", "rejected") for r in report)
 
@@ -198,11 +198,13 @@ def test_ingest_report_lists_every_input_file(runs):
 def test_prefect_artifact_with_top_candidates(runs):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
 
     async def latest():
         async with get_client() as client:
             return await client.read_artifacts(
                 artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["keyword-candidates"])),
+                sort=ArtifactSort.CREATED_DESC,  # this module's run: other modules run flows too
                 limit=1,
             )
 
