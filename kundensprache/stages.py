@@ -157,13 +157,24 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
         config=config,
         report_month=month,
         segment_texts=records.segment_texts,
-        documents=lambda: store.iter_documents(since=since, until=until),
+        documents=lambda: WindowDocuments(store, since, until),
         website_texts=website,
     )
     log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
     used = {d for t in terms for d in t.doc_ids}
     doc_accounts = {d: a for d, a in accounts.items() if d in used}
     return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+
+
+class WindowDocuments:
+    """The window's documents, streamed from the store afresh on each iteration: the
+    corpus-level reranking reads them more than once and never needs them all at once."""
+
+    def __init__(self, store: Store, since, until):
+        self.store, self.since, self.until = store, since, until
+
+    def __iter__(self):
+        return self.store.iter_documents(since=self.since, until=self.until)
 
 
 def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
