@@ -28,7 +28,7 @@ from stdnum.de import idnr
 from stdnum.us import ssn as us_ssn
 
 REGIONS = ("DE", "AT", "CH", "GB", "US")
-_LIBRARY_BUDGET = 400
+_LIBRARY_BUDGET = 100
 
 Span = tuple[int, int, str]  # start, end, placeholder
 
