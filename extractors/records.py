@@ -40,7 +40,7 @@ _AGGREGATION_ONLY = ("window_months", "min_documents", "max_candidates")
 _PACKAGES = ("spacy", "spacy-lookups-data", "wordfreq")
 
 
-@dataclass
+@dataclass(slots=True)
 class PhraseRecord:
     """One phrase key's mentions in one document."""
 
@@ -124,6 +124,7 @@ class _RecordBuilder:
     def add(self, text: str, seg_index: int, role: str, phrases) -> None:
         bounds = sentence_bounds(text) if phrases else []
         rank = ROLE_RANK[role]
+        sentence_ids: dict[int, int | None] = {}  # sentence start -> id (None: too short)
         for p, outer in zip(phrases, _containers(phrases), strict=True):
             rec = self.by_key.get(p.key)
             if rec is None:
@@ -135,17 +136,25 @@ class _RecordBuilder:
             rec.surfaces[surface] = rec.surfaces.get(surface, 0) + 1
             rec.kinds[p.kind] = rec.kinds.get(p.kind, 0) + 1
             s_start, s_end = sentence_around(bounds, p.start, len(text))
-            sentence = " ".join(text[s_start:s_end].lower().split())
-            if sentence.count(" ") + 1 >= TEMPLATE_MIN_WORDS:
-                sid = self.sentence_index.setdefault(
-                    _sentence_hash(sentence), len(self.sentence_index)
-                )
+            if s_start in sentence_ids:
+                sid = sentence_ids[s_start]
+            else:
+                sid = sentence_ids[s_start] = self._sentence_id(text[s_start:s_end])
+            if sid is not None:
                 rec.sentences[sid] = rec.sentences.get(sid, 0) + 1
             # Same rank order as one pass over the document: role first, then position.
             if (rank, p.start) < (rec.example[0], rec.example[2]):
                 rec.example = (rank, seg_index, p.start, p.end)
             for key in outer:
                 rec.inside[key] = rec.inside.get(key, 0) + 1
+
+    def _sentence_id(self, raw: str) -> int | None:
+        """The document's id for a sentence long enough to be a template, else None."""
+        words = raw.lower().split()
+        if len(words) < TEMPLATE_MIN_WORDS:
+            return None
+        digest = _sentence_hash(" ".join(words))
+        return self.sentence_index.setdefault(digest, len(self.sentence_index))
 
     def record(self, has_text: bool) -> DocRecord:
         return DocRecord(has_text, list(self.sentence_index), list(self.by_key.values()))

@@ -165,40 +165,58 @@ def count_records(
 
 
 def _add_document(counts, index, info, rec, templated, paraphrase_weight) -> None:
+    """Fold one document's record into the counts (the hot loop of a month's aggregation)."""
     account = _account(info)
     lang = info.language or "und"
-    month = info.date.strftime("%Y-%m") if info.date else None
-    ordinal = -(info.date.toordinal() if info.date else 0)
-    is_template = [h in templated for h in rec.sentences]
+    day = info.date
+    month = day.strftime("%Y-%m") if day else None
+    ordinal = -(day.toordinal() if day else 0)
+    is_template = [h in templated for h in rec.sentences] if templated else None
+    source = info.source
     for p in rec.phrases:
         c = counts.get((lang, p.key))
         if c is None:
             c = counts[(lang, p.key)] = _Counts()
-        n = p.mentions
-        weight = max(
-            _ROLE_WEIGHT_CUSTOMER if role == "customer" else paraphrase_weight for role in p.roles
-        )
+        roles = p.roles
+        n = sum(roles.values())
+        if "unknown" in roles:
+            weight = (
+                max(_ROLE_WEIGHT_CUSTOMER, paraphrase_weight)
+                if "customer" in roles
+                else paraphrase_weight
+            )
+        else:
+            weight = _ROLE_WEIGHT_CUSTOMER
         c.mentions += n
+        surfaces = c.surfaces
         for s, k in p.surfaces.items():
-            c.surfaces[s] = c.surfaces.get(s, 0) + k
+            surfaces[s] = surfaces.get(s, 0) + k
         c.docs.append(index)
         c.doc_weights.append(weight)
-        c.accounts[account] = max(weight, c.accounts.get(account, 0.0))
-        c.sources[info.source] = c.sources.get(info.source, 0) + n
+        accounts = c.accounts
+        if accounts.get(account, -1.0) < weight:
+            accounts[account] = weight
+        c.sources[source] = c.sources.get(source, 0) + n
         if month:
             c.monthly[month] = c.monthly.get(month, 0) + n
-            c.first = info.date if c.first is None else min(c.first, info.date)
-            c.last = info.date if c.last is None else max(c.last, info.date)
-        c.templated += sum(k for sid, k in p.sentences.items() if is_template[sid])
+            if c.first is None or day < c.first:
+                c.first = day
+            if c.last is None or day > c.last:
+                c.last = day
+        if is_template is not None and p.sentences:
+            c.templated += sum(k for sid, k in p.sentences.items() if is_template[sid])
         rank_role, seg, start, end = p.example
         rank = (rank_role, ordinal, info.doc_id, start)
         if not c.example_rank or rank < c.example_rank:
             c.example_rank = rank
             c.example = (index, seg, start, end)
-        for key, k in p.inside.items():
-            c.inside[key] = c.inside.get(key, 0) + k
+        if p.inside:
+            inside = c.inside
+            for key, k in p.inside.items():
+                inside[key] = inside.get(key, 0) + k
+        kinds = c.kinds
         for kind, k in p.kinds.items():
-            c.kinds[kind] = c.kinds.get(kind, 0) + k
+            kinds[kind] = kinds.get(kind, 0) + k
 
 
 def aggregate(

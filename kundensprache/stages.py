@@ -25,6 +25,7 @@ from kundensprache.clustering import (
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, window
+from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
 from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
@@ -75,6 +76,7 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     step = max(1, len(paths) // 10)
 
     def progress(done: int, total: int, name: str) -> None:
+        report("ingest: files", done, total)
         if done == total or done % step == 0:
             log(f"Ingest: {done}/{total} files")
 
@@ -144,13 +146,24 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
         config=config,
         report_month=month,
         segment_texts=records.segment_texts,
-        documents=lambda: store.iter_documents(since=since, until=until),
+        documents=lambda: WindowDocuments(store, since, until),
         website_texts=website,
     )
     log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
     used = {d for t in terms for d in t.doc_ids}
     doc_accounts = {d: a for d, a in accounts.items() if d in used}
     return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+
+
+class WindowDocuments:
+    """The window's documents, streamed from the store afresh on each iteration: the
+    corpus-level reranking reads them more than once and never needs them all at once."""
+
+    def __init__(self, store: Store, since, until):
+        self.store, self.since, self.until = store, since, until
+
+    def __iter__(self):
+        return self.store.iter_documents(since=self.since, until=self.until)
 
 
 def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
@@ -172,6 +185,7 @@ def extract_stale(config: Config, records, fingerprint: str, since, until, log: 
             [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
         )
         before, done = done, done + len(docs)
+        report("vocabulary: documents", done, len(ids))
         if done == len(ids) or done // step != before // step:
             log(f"Vocabulary: {done}/{len(ids)} documents extracted")
     return len(ids)
@@ -264,6 +278,7 @@ def run_topics(
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
 
     def progress(done: int, total: int) -> None:
+        report("topics: phrases", done, total)
         if done == total or done % 512 == 0:
             log(f"Embedding: {done}/{total}")
 
