@@ -170,7 +170,8 @@ def _progress_bars():
 def cmd_ingest(args) -> int:
     from kundensprache import ingest
     from kundensprache.core.config import load_config
-    from kundensprache.stages import ingest_report_rows
+    from kundensprache.reports.tables import INGEST_COLUMNS, ingest_report_rows
+    from kundensprache.reports.writer import csv_text
     from kundensprache.store import Store
 
     config = load_config(args.config)
@@ -203,10 +204,7 @@ def cmd_ingest(args) -> int:
         rows = ingest_report_rows(results)
     finally:
         store.close()
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["file", "source", "status", "documents", "reason"])
-    for r in rows:
-        writer.writerow([r["file"], r["source"], r["status"], r["documents"], r["reason"]])
+    sys.stdout.write(csv_text(INGEST_COLUMNS, rows))
     return 1 if any(r["status"] == "rejected" for r in rows) else 0
 
 
@@ -304,20 +302,15 @@ def cmd_hash_password(args) -> int:
 
 def print_summary(folder: Path) -> None:
     """What the run wrote and the top candidates, for a human at a terminal."""
-    cands = folder / "keyword_candidates.csv"
+    from kundensprache.reports.tables import CANDIDATES_CSV, MONTH_FILES
+
+    cands = folder / CANDIDATES_CSV
     with open(cands, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     topics = {r["cluster_id"] for r in rows}
     print()
     print(f"{len(rows)} keyword candidates in {len(topics)} topics -> {folder}")
-    for name in (
-        "keyword_candidates.csv",
-        "clusters.csv",
-        "unmatched_queries.csv",
-        "ingest_report.csv",
-        "keyword_candidates.xlsx",
-        "report.html",
-    ):
+    for name in MONTH_FILES:
         print(f"  {folder / name}")
     briefs = sorted((folder / "briefs").glob("*.md"))
     if briefs:
