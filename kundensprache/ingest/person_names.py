@@ -106,7 +106,7 @@ AMBIGUOUS = frozenset(
     """Mark Will Frank Hope Grace Rose Amber Ray Bill Pat Max Jan Otto Jack Bob Don Guy Dean
     Summer Dawn Faith Joy Chase Page Hunter Sunny Ben Deniz Sem Kurt Carol Robin Lily Holly
     Ruth Noah Ali Tom Paula Linda Maria Emil Ella Luca Lucia Nina Sara Lea Ole Iris Vera Erika
-    Gerda Ines Lutz Angela Karl""".split()
+    Gerda Ines Lutz Angela Karl Roman""".split()
 )
 _EXCLUDED = {
     "Mai",
