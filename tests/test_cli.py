@@ -42,12 +42,12 @@ def test_ingest_command_reports_every_file_and_stores_good_ones(tmp_path, capsys
     cfg = write_config(tmp_path)
     calls = tmp_path / "inputs" / "calls"
     calls.mkdir(parents=True)
-    (calls / "2026-09-14_erstgespraech.txt").write_text(GOOD_NOTE, encoding="utf-8")
+    (calls / "2026-09-14_anruf.txt").write_text(GOOD_NOTE, encoding="utf-8")
     (calls / "leer.txt").write_bytes(b"")
     code = cli.main(["ingest", str(calls), "--config", str(cfg)])
     assert code == 1  # something was rejected
     rows = {r["file"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["calls/2026-09-14_erstgespraech.txt"]["status"] == "accepted"
+    assert rows["calls/2026-09-14_anruf.txt"]["status"] == "accepted"
     assert rows["calls/leer.txt"]["status"] == "rejected"
     assert "empty" in rows["calls/leer.txt"]["reason"].lower()
     store = Store(tmp_path / "work" / "kundensprache.sqlite")
