@@ -261,3 +261,18 @@ def test_duplicate_message_names_no_other_users_file(server: str, config: Config
     stored = [p.name for p in (config.paths.inputs / "calls").glob("*.txt")]
     assert len(stored) == 2
     assert not any(name in page for name in stored)
+
+
+def test_upload_form_fields_and_file_names_are_redacted_in_the_store(server: str, config: Config):
+    with client_for(server) as anna:
+        sign_in(anna)
+        token = CSRF.search(anna.get("/").text).group(1)
+        data = {"csrf_token": token, "source": "call", "speaker_role": "customer"}
+        data["account"] = "Praxis Dr. Vollstedt"
+        files = {"files": ("anruf_quastenberg.txt", "Kunde: Wir brauchen Preise.".encode())}
+        assert anna.post("/upload", data=data, files=files).status_code == 200
+    stores = list(config.paths.work.glob("*.sqlite*"))
+    assert stores
+    for path in stores:
+        raw = path.read_bytes().decode("utf-8", "replace").casefold()
+        assert "vollstedt" not in raw and "quastenberg" not in raw, path.name
