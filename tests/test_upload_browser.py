@@ -173,7 +173,7 @@ def test_sales_rep_hands_over_a_note_and_an_email(browser, site, tmp_path, artif
         for i in range(rows.count())
     }
     assert badges == {
-        "Gespräch Müller.txt": "Verarbeitet",
+        shown: "Verarbeitet",
         "Anfrage Lizenz.eml": "Verarbeitet",
         "Angebot.pdf": "Abgelehnt",
     }
