@@ -15,7 +15,8 @@ from prefect.cache_policies import NO_CACHE
 
 from kundensprache import stages
 from kundensprache.core.config import Config, load_config
-from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.core.errors import KundenspracheError
+from kundensprache.core.months import Month, last_complete_month
 from kundensprache.flows.caching import cached, result_storage
 from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
@@ -50,8 +51,25 @@ def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
         return stages.run_vocabulary(config, store, month, log=_log)
 
 
+def _unexpected(task, task_run, state) -> bool:
+    """Retry only what may be transient: an expected failure (no access, quota, ...) is final."""
+    try:
+        state.result()
+    except KundenspracheError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 # The API client retries throttling itself; a task retry covers a dropped connection.
-@task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+@task(
+    name="search-console",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=_unexpected,
+)
 def search_console_task(config: Config, month: str) -> stages.SearchData:
     with Store(config.store_url) as store:
         return stages.run_search_console(config, store, month, log=_log)
@@ -95,8 +113,7 @@ def monthly_keywords(
     Without a month: the last complete month. Paths given here override the config file.
     """
     config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
-    month = month or last_complete_month()
-    parse_month(month)
+    month = str(Month.parse(month or last_complete_month()))
     _log(f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}")
     Store(config.store_url).close()  # create the tables once, before tasks open the store
 

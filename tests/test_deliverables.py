@@ -150,6 +150,7 @@ def test_report_shows_both_months_in_the_browser(outputs, artifacts_dir):
         try:
             for name, width in (("desktop", 1280), ("phone", 390)):
                 _check_report(browser, report, name, width, artifacts_dir)
+            _check_print(browser, report, artifacts_dir)
         finally:
             browser.close()
 
@@ -179,6 +180,19 @@ def _check_report(browser, report: Path, name: str, width: int, artifacts_dir: P
     assert "seit 2026-09" in page.locator(".moved").inner_text()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name}: page is {overflow}px wider than the screen"
+    page.close()
+
+
+def _check_print(browser, report: Path, artifacts_dir: Path) -> None:
+    """Printed, wide tables are not cut off at a scroll box and cards do not split."""
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    page.emulate_media(media="print")
+    assert page.eval_on_selector(".scroll", "e => getComputedStyle(e).overflowX") == "visible"
+    assert page.eval_on_selector(".card", "e => getComputedStyle(e).breakInside") == "avoid"
+    pdf = page.pdf(format="A4")
+    (artifacts_dir / "report-print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.close()
 
 

@@ -20,6 +20,11 @@ from kundensprache.reports.texts import texts
 
 Rows = Sequence[Mapping[str, str]]
 HISTORY_TOPICS = 12
+TOP_COLUMNS = (
+    "keyword", "cluster_label:topic", "accounts", "mentions", "trend", "gsc_query:query",
+    "position", "impressions", "opportunity", "score",
+)  # fmt: skip
+UNMATCHED_COLUMNS = ("query", "impressions", "clicks", "position", "cluster_label:topic")
 MOVED_KEYWORDS = 20
 
 
@@ -55,27 +60,9 @@ def render_report(data: ReportData) -> str:
         f"<h2>{escape(t['topic_chart'])}</h2>",
         topic_chart(data.clusters[:12], t),
         f"<h2>{escape(t['top_candidates'])}</h2>",
-        table(
-            data.candidates[:30],
-            _cols(
-                t,
-                "keyword",
-                "cluster_label:topic",
-                "accounts",
-                "mentions",
-                "trend",
-                "gsc_query:query",
-                "position",
-                "impressions",
-                "opportunity",
-                "score",
-            ),
-        ),
+        table(_words(data.candidates[:30], t), _cols(t, *TOP_COLUMNS)),
         f"<h2>{escape(t['unmatched'])}</h2><p>{escape(t['unmatched_lead'])}</p>",
-        table(
-            data.unmatched[:20],
-            _cols(t, "query", "impressions", "clicks", "position", "cluster_label:topic"),
-        ),
+        table(data.unmatched[:20], _cols(t, *UNMATCHED_COLUMNS)),
         f"<h2>{escape(t['ingest'])}</h2>",
         table(
             [r for r in data.ingest if r["status"] != "accepted"][:50],
@@ -85,6 +72,14 @@ def render_report(data: ReportData) -> str:
         f"<footer>{escape(t['footer'])}</footer></main></body></html>\n",
     ]
     return "\n".join(parts)
+
+
+def _words(rows: Rows, t: Mapping[str, str]) -> list[dict[str, str]]:
+    """Trend and opportunity in the report's language, not the CSV's codes."""
+    return [
+        {**r, "trend": t.get(r["trend"], r["trend"]), "opportunity": t.get(r["opportunity"], "")}
+        for r in rows
+    ]
 
 
 def _cols(t: Mapping[str, str], *specs: str) -> list[tuple[str, str]]:
@@ -222,6 +217,7 @@ th{background:#fafafa}footer{margin-top:2rem;color:#777;font-size:.8rem}
 @media (max-width:600px){main{padding:12px}h1{font-size:1.3rem}.facts div{min-width:90px;padding:8px 10px}
 table{font-size:.78rem}}
 @media print{body{background:#fff}main{max-width:none;padding:0}.scroll{overflow:visible}
+table{font-size:.68rem}th,td{padding:3px 4px}
 h2{break-after:avoid}tr,.card,svg{break-inside:avoid}
 .tag,.chip,.facts div{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """

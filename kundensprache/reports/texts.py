@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_new": "Keine neuen oder steigenden Themen in diesem Monat.",
         "new": "neu",
         "rising": "steigend",
+        "stable": "stabil",
+        "falling": "fallend",
         "moved": "Bewegung in der Suche",
         "moved_lead": "Was sich in der Suche seit {before} bewegt hat: Themen (Position ihrer "
         "Suchanfragen) und Keywords (Position ihrer Suchanfrage), Lücke → Fast da → Abgedeckt; "
@@ -82,6 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_new": "No new or rising topics this month.",
         "new": "new",
         "rising": "rising",
+        "stable": "stable",
+        "falling": "falling",
         "moved": "What moved in search",
         "moved_lead": "What moved in search since {before}: topics (position of their queries) "
         "and keywords (position of their query), gap → striking distance → covered; "
