@@ -269,7 +269,7 @@ def test_upload_form_fields_and_file_names_are_redacted_in_the_store(server: str
         token = CSRF.search(anna.get("/").text).group(1)
         data = {"csrf_token": token, "source": "call", "speaker_role": "customer"}
         data["account"] = "Praxis Dr. Vollstedt"
-        files = {"files": ("anruf_quastenberg.txt", b"Kunde: Wir brauchen Preise.")}
+        files = {"files": ("anruf_frau_quastenberg.txt", b"Kunde: Wir brauchen Preise.")}
         assert anna.post("/upload", data=data, files=files).status_code == 200
     stores = list(config.paths.work.glob("*.sqlite*"))
     assert stores
