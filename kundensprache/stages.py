@@ -24,16 +24,14 @@ from kundensprache.clustering import (
 )
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
-from kundensprache.core.months import month_bounds, window
-from kundensprache.extractors.phrases import phrase_key
-from kundensprache.extractors.vocabulary import build_vocabulary
+from kundensprache.core.months import shift_month, window
+from kundensprache.core.progress import report
+from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
+from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
-    CANDIDATE_COLUMNS,
-    CLUSTER_COLUMNS,
-    INGEST_COLUMNS,
-    UNMATCHED_COLUMNS,
     Candidate,
     build_candidates,
     cluster_rows,
@@ -49,13 +47,27 @@ from kundensprache.matching.match import (
 )
 from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.matching.words import customer_vocabulary
-from kundensprache.reports.html import render_report
+from kundensprache.reports.briefs import (
+    Brief,
+    brief_name,
+    customer_sentences,
+    pick_quotes,
+    query_row,
+    render_brief,
+    top_topics,
+)
+from kundensprache.reports.history import History, build_history
+from kundensprache.reports.html import ReportData, render_report
+from kundensprache.reports.tables import TABLES, ingest_report_rows
+from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import fetch_month, query_rows_from_api
+from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
 from kundensprache.store import Store
+from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
+EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -72,6 +84,7 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     step = max(1, len(paths) // 10)
 
     def progress(done: int, total: int, name: str) -> None:
+        report("ingest: files", done, total)
         if done == total or done % step == 0:
             log(f"Ingest: {done}/{total} files")
 
@@ -86,42 +99,86 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     return results
 
 
-def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
-    """Rows of ingest_report.csv. File names go through redaction too: sales staff name
-    files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    rows = []
-    for r in results:
-        count = r.document_count or len(r.documents)
-        rows.append(
-            {
-                "file": redact(r.file),
-                "source": r.source,
-                "status": r.status,
-                "documents": str(count if r.status == "accepted" else 0),
-                "reason": redact(r.reason),
-            }
-        )
-    return rows
-
-
 # -------------------------------------------------------------------------- vocabulary
 @dataclass
 class Vocabulary:
     terms: list[Term]
     doc_accounts: dict[str, str]  # doc_id -> account (or the doc_id itself when unknown)
     documents: int
+    extracted: int = 0  # documents extracted in this run (the rest came from the store)
 
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
-    """Customer vocabulary over the rolling window ending with the report month."""
+    """Customer vocabulary over the rolling window ending with the report month.
+
+    Only documents without a current stored record are extracted (new, changed, or the
+    extraction settings changed); the month aggregates the stored records of its window.
+    """
     since, until = window(month, config.vocabulary.window_months)
-    docs = list(store.iter_documents(since=since, until=until))
-    log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
+    records = Extractions(store)
+    fingerprint = settings_fingerprint(config.vocabulary, config.company)
+    records.prune()
+    extracted = extract_stale(config, records, fingerprint, since, until, log)
     website = list(read_website(config.paths.inputs / "website"))
-    terms = build_vocabulary(docs, config=config, report_month=month, website_texts=website)
-    log(f"Vocabulary: {len(terms)} candidate phrases")
-    doc_accounts = {d.doc_id: (d.account or d.doc_id) for d in docs}
-    return Vocabulary(terms, doc_accounts, len(docs))
+    accounts: dict[str, str] = {}
+
+    def stream(phrases: bool = True):
+        for r in records.stream(fingerprint, since, until, phrases=phrases):
+            if phrases:
+                accounts[r.doc_id] = r.account or r.doc_id
+            yield (
+                DocInfo(r.doc_id, r.source, r.account, r.date, r.language),
+                unpack(r.head, r.phrases),
+            )
+
+    terms = aggregate(
+        stream,
+        config=config,
+        report_month=month,
+        segment_texts=records.segment_texts,
+        documents=lambda: WindowDocuments(store, since, until),
+        website_texts=website,
+    )
+    log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
+    used = {d for t in terms for d in t.doc_ids}
+    doc_accounts = {d: a for d, a in accounts.items() if d in used}
+    return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+
+
+class WindowDocuments:
+    """The window's documents, streamed from the store afresh on each iteration: the
+    corpus-level reranking reads them more than once and never needs them all at once."""
+
+    def __init__(self, store: Store, since, until):
+        self.store, self.since, self.until = store, since, until
+
+    def __iter__(self):
+        return self.store.iter_documents(since=self.since, until=self.until)
+
+
+def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
+    """Extract the window's documents that have no current record; returns how many."""
+    stale = records.stale(fingerprint, since, until)
+    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
+    if not stale:
+        return 0
+    hashes = dict(stale)
+    ids = [d for d, _ in stale]
+    extractor = PhraseExtractor(config.vocabulary, config.company)
+    step = max(1, len(ids) // 10)
+    done = 0
+    for i in range(0, len(ids), EXTRACT_BATCH):
+        docs = records.documents(ids[i : i + EXTRACT_BATCH])
+        found = extract_records(docs, extractor, config.vocabulary)
+        records.save(
+            fingerprint,
+            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
+        )
+        before, done = done, done + len(docs)
+        report("vocabulary: documents", done, len(ids))
+        if done == len(ids) or done // step != before // step:
+            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
+    return len(ids)
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
@@ -190,6 +247,16 @@ def _redacted(row: dict[str, str]) -> dict[str, str]:
     return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
+def check_search_console(config: Config, month: str) -> None:
+    """Before a run starts: fail now, with the client's message, if the month's Search
+    Console rows cannot be fetched (key file, sign-in, access, quota, month not final,
+    service unreachable). Nothing to check without a property (UI exports)."""
+    if not config.search_console.property:
+        return
+    with Store(config.store_url) as store:
+        check_month(config.search_console, month, store)
+
+
 # ------------------------------------------------------------------------ topics + match
 @dataclass
 class Topics:
@@ -211,6 +278,7 @@ def run_topics(
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
 
     def progress(done: int, total: int) -> None:
+        report("topics: phrases", done, total)
         if done == total or done % 512 == 0:
             log(f"Embedding: {done}/{total}")
 
@@ -300,6 +368,7 @@ def run_match(
 
 # ----------------------------------------------------------------------------- outputs
 def render_outputs(
+    config: Config,
     month: str,
     candidates: Sequence[Candidate],
     unmatched: Sequence[QueryStats],
@@ -307,26 +376,108 @@ def render_outputs(
     topics: Topics,
     vocabulary: Vocabulary,
     ingest_rows: Sequence[dict[str, str]],
-) -> dict[str, str]:
-    """File name -> content for the month's output folder."""
+) -> dict[str, str | bytes]:
+    """File name -> content for the month's output folder. Also records the month's topic
+    figures in the store, for the report's history."""
     cand_rows = [c.row() for c in candidates]
     clusters = cluster_rows(
         candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
     )
     unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
-    return {
-        "keyword_candidates.csv": csv_text(CANDIDATE_COLUMNS, cand_rows),
-        "clusters.csv": csv_text(CLUSTER_COLUMNS, clusters),
-        "unmatched_queries.csv": csv_text(UNMATCHED_COLUMNS, unmatched_list),
-        "ingest_report.csv": csv_text(INGEST_COLUMNS, ingest_rows),
-        "report.html": render_report(month, cand_rows, clusters, unmatched_list, ingest_rows),
+    language = config.report.language
+    table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
+    sheets = [
+        Sheet(name, columns, rows)
+        for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
+    ]
+    files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
+    files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
+    with Store(config.store_url) as store:
+        history = record_history(config, store, month, candidates, queries, topics)
+        files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
+    report = ReportData(month, cand_rows, clusters, unmatched_list, ingest_rows, history, language)
+    files["report.html"] = render_report(report)
+    return files
+
+
+def record_history(
+    config: Config,
+    store: Store,
+    month: str,
+    candidates: Sequence[Candidate],
+    queries: Sequence[QueryStats],
+    topics: Topics,
+) -> History:
+    """Store this month's Search Console figures; read back up to 11 months before it and
+    put them, with the mentions per month, on this month's topics."""
+    from kundensprache.reports.history import HISTORY_MONTHS
+    from kundensprache.store.history import (
+        QueryMonth,
+        load_query_history,
+        save_query_history,
+    )
+
+    rows = [QueryMonth(month, q.query, q.impressions, q.clicks, q.position) for q in queries]
+    save_query_history(store, month, rows)
+    months = [shift_month(month, -back) for back in range(HISTORY_MONTHS)]
+    mentions: dict[str, dict[str, int]] = {}
+    for c in candidates:
+        per = mentions.setdefault(c.cluster_id, {})
+        for m, n in c.term.monthly.items():
+            per[m] = per.get(m, 0) + n
+    opp = config.opportunity
+    return build_history(
+        month,
+        mentions,
+        topics.labels,
+        topics.query_topics,
+        load_query_history(store, months),
+        (opp.striking_min_position, opp.striking_max_position),
+    )
+
+
+def render_briefs(config, store, month, candidates, clusters, queries, topics) -> dict[str, str]:
+    """briefs/<cluster_id>-<slug>.md for the top topics, with the customers' own sentences
+    from the documents of the rolling window."""
+    chosen = top_topics(clusters, config.report.briefs)
+    if not chosen:
+        return {}
+    wanted = {c["cluster_id"] for c in chosen}
+    doc_ids = {d for c in candidates if c.cluster_id in wanted for d in c.term.doc_ids}
+    since, until = window(month, config.vocabulary.window_months)
+    customer_text = {
+        d.doc_id: [s.text for s in d.segments if s.role == "customer"]
+        for d in store.iter_documents(since=since, until=until)
+        if d.doc_id in doc_ids
     }
+    files = {}
+    for cluster in chosen:
+        cid = cluster["cluster_id"]
+        members = sorted(
+            (c for c in candidates if c.cluster_id == cid),
+            key=lambda c: (-c.term.accounts, -c.term.mentions, c.term.keyword),
+        )
+        segments = [t for c in members for d in c.term.doc_ids for t in customer_text.get(d, [])]
+        questions, statements = customer_sentences(
+            list(dict.fromkeys(segments)), [c.term.keyword for c in members]
+        )
+        rows = sorted((c.row() for c in members), key=lambda r: -float(r["score"]))
+        topic_queries = sorted(
+            (q for q in queries if topics.query_topics.get(q.query) == cid),
+            key=lambda q: (-q.impressions, q.query),
+        )[:10]
+        brief = Brief(
+            cluster,
+            rows,
+            [query_row(q) for q in topic_queries],
+            questions,
+            pick_quotes(rows, statements),
+        )
+        files[brief_name(cid, cluster["cluster_label"])] = render_brief(
+            brief, month, config.report.language
+        )
+    return files
 
 
-def write_outputs(config: Config, month: str, files: dict[str, str]) -> Path:
+def write_outputs(config: Config, month: str, files: dict[str, str | bytes]) -> Path:
     return write_month(config.paths.outputs, month, files)
-
-
-def month_range_text(month: str) -> str:
-    start, end = month_bounds(month)
-    return f"{start.isoformat()}..{end.isoformat()}"

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kundensprache.core.errors import InputError
 from kundensprache.core.models import QueryRow
 
 QUERY_HEADERS = {
@@ -52,7 +53,7 @@ MAX_ZIP_MEMBER_BYTES = 200 * 1024 * 1024
 MONTH_IN_NAME = re.compile(r"(20\d\d)[-_.](0[1-9]|1[0-2])(?!\d)")
 
 
-class ExportError(ValueError):
+class ExportError(InputError):
     """An export that cannot be read; the message names the file and the problem."""
 
 
@@ -128,7 +129,8 @@ def read_export(path: Path) -> list[QueryRow]:
                 if info.file_size > MAX_ZIP_MEMBER_BYTES:
                     raise ExportError(f"{path}: {members[0]} is implausibly large")
                 return parse_export_text(
-                    decode_export(zf.read(members[0]), f"{path}:{members[0]}"), f"{path}:{members[0]}"
+                    decode_export(zf.read(members[0]), f"{path}:{members[0]}"),
+                    f"{path}:{members[0]}",
                 )
         except zipfile.BadZipFile as exc:
             raise ExportError(f"{path}: not a valid zip file") from exc
