@@ -1,8 +1,10 @@
 """The monthly keyword flow: Prefect wiring only; the work is in kundensprache.stages.
 
-Tasks take and return plain data (the config, the month, dataclasses of results) and open
-the store themselves, so any task runner can run them in other processes or on other
-machines. Tasks whose inputs define their result are cached (see ``caching.py``).
+Tasks take and return plain data (the config, the month, paths, dataclasses of results) and
+open the store themselves, so any task runner can run them in other processes or on other
+machines (``[engine] runner``, see ``runners.py``). Files are read in shards, in parallel
+where the runner allows, and stored in shard order, so every runner gives the same outputs.
+Tasks whose inputs define their result are cached (see ``caching.py``).
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 
 from kundensprache import stages
 from kundensprache.core.config import Config, load_config
 from kundensprache.core.months import last_complete_month, parse_month
 from kundensprache.flows.caching import cached, result_storage
+from kundensprache.flows.runners import task_runner, worker_count
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
+MONTH_FLOW_NAME = "kundensprache-month"
 TOP_N_ARTIFACT = 20
 ARTIFACT_COLUMNS = (
     "keyword",
@@ -37,10 +42,25 @@ def _log(message: str) -> None:
     get_run_logger().info(message)
 
 
-@task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(config: Config) -> list[dict[str, str]]:
+@task(name="read-files", cache_policy=NO_CACHE)
+def read_files_task(config: Config, shard: list[tuple[str, str]]):
     with Store(config.store_url) as store:
-        return stages.ingest_report_rows(stages.run_ingest(config, store, log=_log))
+        return stages.read_shard(config, store, shard)
+
+
+@task(name="store-files", cache_policy=NO_CACHE)
+def store_files_task(config: Config, read, done: int, total: int):
+    with Store(config.store_url) as store:
+        results = stages.store_shard(store, read)
+    _log(f"Ingest: {done}/{total} files")
+    return results
+
+
+@task(name="ingest-report", cache_policy=NO_CACHE)
+def ingest_report_task(config: Config, results) -> list[dict[str, str]]:
+    with Store(config.store_url) as store:
+        stages.log_ingest(results, store, log=_log)
+    return stages.ingest_report_rows(results)
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
@@ -81,26 +101,25 @@ def write_task(config: Config, month: str, files: dict[str, str]) -> str:
     return str(folder)
 
 
-@flow(name=FLOW_NAME, log_prints=True)
-def monthly_keywords(
-    month: str | None = None,
-    inputs: str | None = None,
-    outputs: str | None = None,
-    config_file: str | None = None,
-    work: str | None = None,
-) -> str:
-    """Customer vocabulary of the report month -> keyword candidates in outputs/<month>/.
+def ingest(config: Config) -> list[dict[str, str]]:
+    """Read the shards in parallel, store them one after the other in shard order."""
+    shards = stages.ingest_shards(config, worker_count(config.engine))
+    total = sum(len(s) for s in shards)
+    _log(f"Ingest: {total} files in {config.paths.inputs}")
+    stored, previous, done = [], [], 0
+    for shard in shards:
+        done += len(shard)
+        read = read_files_task.submit(config, shard)
+        previous = [store_files_task.submit(config, read, done, total, wait_for=previous)]
+        stored.extend(previous)
+    return ingest_report_task(config, [r for f in stored for r in f.result()])
 
-    Without a month: the last complete month. Paths given here override the config file.
-    """
-    config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
-    month = month or last_complete_month()
-    parse_month(month)
-    _log(f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}")
-    Store(config.store_url).close()  # create the tables once, before tasks open the store
 
+@flow(name=MONTH_FLOW_NAME, validate_parameters=False)
+def keyword_month(config: Config, month: str) -> str:
+    """The month's stages as tasks on the configured runner."""
     storage = result_storage(config)
-    ingest_rows = ingest_task(config)
+    ingest_rows = ingest(config)
     vocabulary = vocabulary_task(config, month)
     queries = search_console_task(config, month).queries
     topics = topics_task(config, month, vocabulary.terms, queries)
@@ -116,6 +135,31 @@ def monthly_keywords(
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
     )
     return folder
+
+
+@flow(name=FLOW_NAME, log_prints=True)
+def monthly_keywords(
+    month: str | None = None,
+    inputs: str | None = None,
+    outputs: str | None = None,
+    config_file: str | None = None,
+    work: str | None = None,
+) -> str:
+    """Customer vocabulary of the report month -> keyword candidates in outputs/<month>/.
+
+    Without a month: the last complete month. Paths given here override the config file.
+    """
+    config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
+    month = month or last_complete_month()
+    parse_month(month)
+    with Store(config.store_url) as store:  # creates the tables once, before tasks open it
+        _log(
+            f"Report month {month}: inputs {config.paths.inputs}, outputs "
+            f"{config.paths.outputs}, store {store.url}, runner {config.engine.runner}"
+        )
+    with get_client(sync_client=True) as client:
+        runner = task_runner(config.engine, api_url=str(client.api_url))
+    return keyword_month.with_options(task_runner=runner)(config, month)
 
 
 def run_config(config_file: str | None, **paths: str | None) -> Config:

@@ -28,6 +28,7 @@ from kundensprache.core.months import month_bounds, window
 from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.vocabulary import build_vocabulary
 from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.pipeline import SHARD_FILES
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     CANDIDATE_COLUMNS,
@@ -76,6 +77,30 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
             log(f"Ingest: {done}/{total} files")
 
     results = ingest.ingest_paths(paths, store, config, inbox=inbox, progress=progress)
+    log_ingest(results, store, log)
+    return results
+
+
+def ingest_shards(config: Config, workers: int = 1) -> list[list[tuple[str, str]]]:
+    """The inbox's files as (path, source) batches, each read by one task, anywhere: at
+    most ``SHARD_FILES`` files, and a small inbox still gives every worker a share."""
+    paths = [(str(p), s) for p, s in ingest.discover(config.paths.inputs)]
+    size = max(1, min(SHARD_FILES, -(-len(paths) // max(1, workers))))
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
+def read_shard(config: Config, store: Store, shard: Sequence[tuple[str, str]]):
+    """Read and redact one batch of files (stores nothing): a list of ``ingest.ReadFile``."""
+    paths = [(Path(p), s) for p, s in shard]
+    return ingest.read_paths(paths, store, config, inbox=config.paths.inputs)
+
+
+def store_shard(store: Store, read: Sequence[ingest.ReadFile]) -> list[FileResult]:
+    """Store one read batch; batches must be stored in shard order (see ``store_read``)."""
+    return ingest.store_read(read, store)
+
+
+def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_log) -> None:
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
     log(
         f"Ingest: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
@@ -83,7 +108,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     )
     for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
         log(f"Rejected {row['file']}: {row['reason']}")
-    return results
 
 
 def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
