@@ -98,10 +98,14 @@ def _centroid(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _label(texts: list[str], idx: np.ndarray, sims: np.ndarray, weights: np.ndarray) -> str:
-    """Most representative phrase: near-best similarity to the centroid, then most used,
-    then shortest, then alphabetical (deterministic)."""
-    best = sims.max()
-    near = [k for k in range(len(idx)) if sims[k] >= best - LABEL_SLACK]
+    """Most representative multi-word phrase (a one-word label such as "Büro" names no
+    intent): near-best similarity to the centroid among the multi-word members, then most
+    used, then shortest, then alphabetical (deterministic). One-word members only: the same
+    among them."""
+    multi = [k for k in range(len(idx)) if len(texts[idx[k]].split()) > 1]
+    pool = multi or list(range(len(idx)))
+    best = max(sims[k] for k in pool)
+    near = [k for k in pool if sims[k] >= best - LABEL_SLACK]
     k = min(near, key=lambda k: (-weights[idx[k]], len(texts[idx[k]]), texts[idx[k]]))
     return texts[idx[k]].strip()
 
@@ -133,6 +137,61 @@ def _drafts(
         drafts.append(_Draft(global_idx.tolist(), centroid, label, space))
     outliers = indices[part.labels < 0].tolist()
     return drafts, outliers, part.threshold
+
+
+def _inherited_ids(
+    texts: list[str],
+    drafts: list[_Draft],
+    outliers: list[int],
+    previous: Sequence[KnownCluster],
+    config: ClusteringConfig,
+) -> list[str | None]:
+    """Per draft, the id of the old topic it continues (None: a new topic). Drafts embedded
+    in several spaces are matched against old topics of their own dimension."""
+    topic_of = {texts[i]: -1 for i in outliers}
+    for j, d in enumerate(drafts):
+        for i in d.members:
+            topic_of[texts[i]] = j
+    dims = {len(d.centroid) for d in drafts}
+    inherited: list[str | None] = [None] * len(drafts)
+    if drafts and len(dims) == 1:
+        inherited = match_ids(
+            topic_of,
+            np.stack([d.centroid for d in drafts]),
+            previous,
+            min_overlap=config.stable_id_overlap,
+            min_centroid_similarity=CENTROID_MATCH,
+        )
+    elif drafts:  # several spaces: match each against old topics of its own dimension
+        for dim in sorted(dims):
+            js = [j for j, d in enumerate(drafts) if len(d.centroid) == dim]
+            local = {j: k for k, j in enumerate(js)}
+            sub = match_ids(
+                {t: local.get(j, -1) for t, j in topic_of.items()},
+                np.stack([drafts[j].centroid for j in js]),
+                [p for p in previous if len(p.centroid) in (0, dim)],
+                min_overlap=config.stable_id_overlap,
+                min_centroid_similarity=CENTROID_MATCH,
+            )
+            for j, old_id in zip(js, sub, strict=True):
+                if old_id not in inherited:
+                    inherited[j] = old_id
+    return inherited
+
+
+def _with_new_ids(inherited: list[str | None], taken: set[str]) -> list[str]:
+    """Inherited ids kept; new topics numbered above every id ever given out."""
+    used = taken | {OUTLIER_ID}
+    number = next_number(used)
+    ids: list[str] = []
+    for old_id in inherited:
+        if old_id is None:
+            while format_id(number) in used:
+                number += 1
+            old_id = format_id(number)
+            used.add(old_id)
+        ids.append(old_id)
+    return ids
 
 
 def build_clustering(
@@ -172,46 +231,10 @@ def build_clustering(
     # Deterministic order: biggest topic first, then label.
     drafts.sort(key=lambda d: (-len(d.members), d.label, d.members[0]))
 
-    topic_of = {texts[i]: -1 for i in outliers}
-    for j, d in enumerate(drafts):
-        for i in d.members:
-            topic_of[texts[i]] = j
-    dims = {len(d.centroid) for d in drafts}
-    inherited: list[str | None] = [None] * len(drafts)
-    if drafts and len(dims) == 1:
-        inherited = match_ids(
-            topic_of,
-            np.stack([d.centroid for d in drafts]),
-            previous,
-            min_overlap=config.stable_id_overlap,
-            min_centroid_similarity=CENTROID_MATCH,
-        )
-    elif drafts:  # several spaces: match each against old topics of its own dimension
-        for dim in sorted(dims):
-            js = [j for j, d in enumerate(drafts) if len(d.centroid) == dim]
-            local = {j: k for k, j in enumerate(js)}
-            sub = match_ids(
-                {t: local.get(j, -1) for t, j in topic_of.items()},
-                np.stack([drafts[j].centroid for j in js]),
-                [p for p in previous if len(p.centroid) in (0, dim)],
-                min_overlap=config.stable_id_overlap,
-                min_centroid_similarity=CENTROID_MATCH,
-            )
-            for j, old_id in zip(js, sub, strict=True):
-                if old_id not in inherited:
-                    inherited[j] = old_id
+    inherited = _inherited_ids(texts, drafts, outliers, previous, config)
     if previous:
         drafts, inherited = _rejoin_split_parts(texts, groups, w, drafts, inherited, previous)
-    used = set(taken_ids) | {p.cluster_id for p in previous} | {OUTLIER_ID}
-    number = next_number(used)
-    ids: list[str] = []
-    for old_id in inherited:
-        if old_id is None:
-            while format_id(number) in used:
-                number += 1
-            old_id = format_id(number)
-            used.add(old_id)
-        ids.append(old_id)
+    ids = _with_new_ids(inherited, set(taken_ids) | {p.cluster_id for p in previous})
     if previous:
         drafts, outliers = _stick_to_previous(
             texts, groups, w, drafts, ids, outliers, previous, thresholds, config

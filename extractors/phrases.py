@@ -34,9 +34,23 @@ from typing import NamedTuple
 import numpy as np
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from kundensprache.core.config import CompanyConfig, VocabularyConfig
+from kundensprache.extractors.batching import (
+    _SEPARATOR,
+    CHUNK_CHARS,
+    MAX_CHARS,
+    Compact,
+    batches,
+    cuttable,
+    doc_cuts,
+    join_tagged,
+    noun_chunk_spans,
+    split_long,
+)
+from kundensprache.extractors.batching import (
+    chunks as piece_groups,
+)
 from kundensprache.extractors.frequency import word_frequencies
 from kundensprache.extractors.normalize import (
     canonical_lang,
@@ -49,7 +63,6 @@ from kundensprache.extractors.normalize import (
 from kundensprache.extractors.spans import (
     CONFIGURED,
     KINDS,
-    MAX_NP_UNITS,
     NAME,
     NOUN_PHRASE,
     Found,
@@ -61,14 +74,11 @@ from kundensprache.extractors.spans import (
     question_spans,
     select,
 )
+from kundensprache.extractors.tag_rules import blank_pipeline_ok, blank_tags, trained_tags
 from kundensprache.extractors.tagging import (
     MAX_WORDS,
-    T,
     Units,
     WordInfo,
-    blank_pipeline_ok,
-    blank_tags,
-    trained_tags,
     units,
 )
 
@@ -81,18 +91,6 @@ __all__ = [
     "phrase_key",
 ]
 log = logging.getLogger(__name__)
-
-_SEPARATOR = "\n\n"
-# Texts longer than this are processed in pieces (spaCy's own limit is 1,000,000 chars).
-MAX_CHARS = 100_000
-# Texts are processed in batches of about this many characters: the rules run once per
-# batch over all its texts (each ending in a blank line, a boundary no phrase crosses), so
-# their fixed cost per call is shared by many texts.
-CHUNK_CHARS = 50_000
-MAX_BATCH = 10_000  # texts; empty ones add no characters
-# Blank path: texts are tokenized in Docs of about this many characters (see _doc_cuts).
-DOC_CHARS = 500
-
 
 # Redaction placeholders ("[NAME]", "[TELEFON]", ...; see ingest.redact) are never words of
 # the customer. Masked with dots of the same length, so offsets stay and no phrase spans one.
@@ -240,7 +238,7 @@ class PhraseExtractor:
         if n_process > 1:
             yield from self._pipe_parallel(items, batch_size, n_process)
             return
-        for batch in _batches(items):
+        for batch in batches(items):
             yield from _materialise(batch, self._run(batch, batch_size))
 
     def _pipe_parallel(
@@ -253,7 +251,7 @@ class PhraseExtractor:
                 n_process, initializer=_init_worker, initargs=(self.vocabulary, self.company)
             )
         window: collections.deque = collections.deque()
-        for batch in _batches(items):
+        for batch in batches(items):
             window.append((batch, pool.apply_async(_worker_run, (batch, batch_size))))
             if len(window) > 2 * n_process:  # bounded: a huge corpus is never all in flight
                 done, result = window.popleft()
@@ -275,9 +273,9 @@ class PhraseExtractor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _run(self, batch: list[tuple[str, str]], batch_size: int) -> _Compact:
-        """The phrases of a batch as arrays (see _Compact)."""
-        out = _Compact()
+    def _run(self, batch: list[tuple[str, str]], batch_size: int) -> Compact:
+        """The phrases of a batch as arrays (see Compact)."""
+        out = Compact()
         pieces: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         langs = self._lang_codes
         for i, (text, lang) in enumerate(batch):
@@ -291,20 +289,20 @@ class PhraseExtractor:
             if len(text) <= MAX_CHARS:
                 pieces[code].append((i, 0, text))
             else:
-                pieces[code].extend((i, offset, piece) for offset, piece in _split_long(text))
+                pieces[code].extend((i, offset, piece) for offset, piece in split_long(text))
         for lang, todo in pieces.items():
             info = self._word_info(lang)
             facts = self._span_facts(lang)
             nlp = self.nlp(lang)
             if self.path(lang) != "blank":  # a trained tagger's POS tags live on the Doc
                 docs = nlp.pipe([piece for _, _, piece in todo], batch_size=batch_size)
-                for group in _chunks(todo, 2 * CHUNK_CHARS):
+                for group in piece_groups(todo, 2 * CHUNK_CHARS):
                     tagged = []
                     for piece, doc in zip(group, itertools.islice(docs, len(group)), strict=True):
                         unit = units(*info.orth_rows(doc), piece[2], info)
                         tags = trained_tags(doc, unit, info, lang)
-                        tagged.append((unit, tags, _noun_chunk_spans(doc, unit.heads, tags)))
-                    unit, tags, chunks, begins = _join_tagged(group, tagged, info)
+                        tagged.append((unit, tags, noun_chunk_spans(doc, unit.heads, tags)))
+                    unit, tags, chunks, begins = join_tagged(group, tagged, info)
                     found = self._phrases(unit, tags, info, facts, chunks)
                     items, offsets, _ = zip(*group, strict=True)
                     out.add(found, facts, begins, np.array(items), np.array(offsets) - begins)
@@ -314,14 +312,14 @@ class PhraseExtractor:
             tokenizer = nlp.tokenizer
             cut_inside = self._cuttable.get(lang)
             if cut_inside is None:
-                cut_inside = self._cuttable[lang] = _cuttable(nlp)
-            for group in _chunks(todo, 2 * CHUNK_CHARS):  # one group per batch, normally
+                cut_inside = self._cuttable[lang] = cuttable(nlp)
+            for group in piece_groups(todo, 2 * CHUNK_CHARS):  # one group per batch, normally
                 items, offsets, texts = zip(*group, strict=True)
                 sizes = np.fromiter(map(len, texts), np.int64, len(texts)) + len(_SEPARATOR)
                 begins = np.cumsum(sizes) - sizes  # of each text in the joined text
                 joined = _SEPARATOR.join(texts) + _SEPARATOR
                 if by_rank:
-                    cuts = _doc_cuts(joined, begins, sizes, cut_inside)
+                    cuts = doc_cuts(joined, begins, sizes, cut_inside)
                     docs = [tokenizer(joined[a:b]) for a, b in itertools.pairwise(cuts)]
                     rows, starts = info.doc_rows(docs, cuts[:-1])
                 else:
@@ -358,40 +356,7 @@ class PhraseExtractor:
         return select(*found.arrays(), unit, info, facts)
 
 
-class _Compact:
-    """The phrases of a batch as arrays: item index, offsets in the item's text, kind, and
-    the keys as a list of (shared) strings. Cheap to send between processes; turned into
-    Phrase tuples by _materialise."""
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, ...]] = []
-        self.keys: list[str] = []
-
-    def add(
-        self,
-        found: Result,
-        facts: SpanFacts,
-        begins: np.ndarray,
-        items: np.ndarray,
-        shifts: np.ndarray,
-    ) -> None:
-        """``found`` offsets refer to pieces joined into one text: piece j begins at
-        ``begins[j]`` (ascending), belongs to batch item ``items[j]``, and ``shifts[j]`` turns
-        a joined offset into one in the item's text."""
-        if not len(found.start):
-            return
-        piece = np.searchsorted(begins, found.start, side="right") - 1
-        shift = shifts[piece]
-        self.parts.append((items[piece], found.start + shift, found.end + shift, found.kind))
-        self.keys.extend(map(facts.keys.__getitem__, found.key_id.tolist()))
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        if len(self.parts) == 1:
-            return self.parts[0]
-        return tuple(np.concatenate(column) for column in zip(*self.parts, strict=True))
-
-
-def _materialise(batch: list[tuple[str, str]], found: _Compact) -> list[list[Phrase]]:
+def _materialise(batch: list[tuple[str, str]], found: Compact) -> list[list[Phrase]]:
     """Phrase tuples per text of the batch, each text's in the order they were found."""
     if not found.parts:
         return [[] for _ in batch]
@@ -422,20 +387,6 @@ def _materialise(batch: list[tuple[str, str]], found: _Compact) -> list[list[Phr
     return [phrases[bounds[j] : bounds[j + 1]] for j in range(len(batch))]
 
 
-def _batches(items: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
-    """Consecutive items of about CHUNK_CHARS characters (at most MAX_BATCH items)."""
-    batch: list[tuple[str, str]] = []
-    chars = 0
-    for item in items:
-        batch.append(item)
-        chars += len(item[0] or "")
-        if chars >= CHUNK_CHARS or len(batch) >= MAX_BATCH:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
-
-
 # --- worker processes (pipe(..., n_process=N)) ---------------------------------------------
 
 _WORKER: PhraseExtractor | None = None
@@ -446,116 +397,6 @@ def _init_worker(vocabulary: VocabularyConfig, company: CompanyConfig) -> None:
     _WORKER = PhraseExtractor(vocabulary, company)
 
 
-def _worker_run(batch: list[tuple[str, str]], batch_size: int) -> _Compact:
+def _worker_run(batch: list[tuple[str, str]], batch_size: int) -> Compact:
     assert _WORKER is not None, "worker not initialised"
     return _WORKER._run(batch, batch_size)
-
-
-def _join_tagged(group: list[tuple[int, int, str]], tagged: list, info: WordInfo):
-    """One unit sequence for the trained path's Docs, each followed by a boundary unit (the
-    separator the blank path puts between texts), so the rules run once per group."""
-    separator = info.row(_SEPARATOR)
-    rows, starts, ends, tags = [], [], [], []
-    chunk_starts: list[int] = []
-    chunk_ends: list[int] = []
-    begins = []
-    chars = count = 0
-    for (_, _, piece), (unit, unit_tags, (a, b)) in zip(group, tagged, strict=True):
-        begins.append(chars)
-        end = chars + len(piece)
-        rows += [unit.rows, np.array([separator])]
-        starts += [unit.starts + chars, np.array([end])]
-        ends += [unit.ends + chars, np.array([end + len(_SEPARATOR)])]
-        tags += [unit_tags, np.array([T["B"]], dtype=np.uint8)]
-        chunk_starts += [x + count for x in a]
-        chunk_ends += [x + count for x in b]
-        count += len(unit.rows) + 1
-        chars = end + len(_SEPARATOR)
-    row_array = np.concatenate(rows)
-    joined = Units(row_array, np.concatenate(starts), np.concatenate(ends), np.arange(count))
-    return joined, np.concatenate(tags), (chunk_starts, chunk_ends), np.array(begins)
-
-
-_CUT = re.compile(r"\s(?=\S)")
-
-
-def _doc_cuts(joined: str, begins: np.ndarray, sizes: np.ndarray, inside: bool) -> list[int]:
-    """Where to cut the joined text into Docs of about DOC_CHARS characters.
-
-    spaCy stops filling its tokenizer cache for the rest of a Doc once a special case
-    occurs ("don't", a line break), so one long Doc tokenizes much slower than many small
-    ones. Short texts are packed together; long ones (``inside``) are cut right after a
-    whitespace run, where tokenization does not depend on what follows.
-    """
-    cuts = (begins[np.flatnonzero(np.diff(begins // DOC_CHARS)) + 1]).tolist()
-    if inside:
-        long_text = sizes > 2 * DOC_CHARS
-        for begin, size in zip(begins[long_text].tolist(), sizes[long_text].tolist(), strict=True):
-            end = begin + size - DOC_CHARS
-            at = begin + DOC_CHARS
-            while at < end and (m := _CUT.search(joined, at, end)) is not None:
-                cuts.append(m.end())
-                at = m.end() + DOC_CHARS
-        cuts.sort()
-    return [0, *cuts, len(joined)]
-
-
-def _cuttable(nlp: Language) -> bool:
-    """Whether cutting a text at whitespace leaves its tokens as they are: not where a
-    special case spans words (Spanish "EE. UU.")."""
-    return not any(k.strip() and any(c.isspace() for c in k) for k in nlp.tokenizer.rules)
-
-
-def _noun_chunk_spans(doc: Doc, heads: np.ndarray, tags: np.ndarray):
-    """The trained parser's noun chunks, trimmed to their adjective + noun core."""
-    if not doc.has_annotation("DEP") or not len(heads):
-        return [], []
-    counts = np.diff(heads, prepend=-1)
-    unit_of_token = np.repeat(np.arange(len(heads)), counts).tolist()
-    core_start = (T["A"], T["N"], T["M"])
-    core_end = (T["N"], T["M"])
-    starts, ends = [], []
-    for chunk in doc.noun_chunks:
-        a = unit_of_token[chunk.start]
-        b = unit_of_token[chunk.end - 1] + 1
-        while a < b and tags[a] not in core_start:
-            a += 1
-        while b > a and tags[b - 1] not in core_end:
-            b -= 1
-        if a < b and b - a <= MAX_NP_UNITS:
-            starts.append(a)
-            ends.append(b)
-    return starts, ends
-
-
-def _chunks(todo: list[tuple[int, int, str]], chars: int) -> Iterator[list[tuple[int, int, str]]]:
-    """Consecutive pieces of about ``chars`` characters in all (a longer piece alone)."""
-    group: list[tuple[int, int, str]] = []
-    size = 0
-    for item in todo:
-        length = len(item[2]) + len(_SEPARATOR)
-        if group and size + length > chars:
-            yield group
-            group, size = [], 0
-        group.append(item)
-        size += length
-    if group:
-        yield group
-
-
-def _split_long(text: str) -> list[tuple[int, str]]:
-    """Cut a very long text at line breaks (or spaces) into pieces spaCy accepts."""
-    if len(text) <= MAX_CHARS:
-        return [(0, text)]
-    pieces = []
-    offset = 0
-    while offset < len(text):
-        end = min(offset + MAX_CHARS, len(text))
-        if end < len(text):
-            cut = text.rfind("\n", offset, end)
-            if cut <= offset:
-                cut = text.rfind(" ", offset, end)
-            end = cut + 1 if cut > offset else end
-        pieces.append((offset, text[offset:end]))
-        offset = end
-    return pieces

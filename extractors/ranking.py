@@ -5,11 +5,10 @@
   (role ``customer``): "Angebot v2", "WV nächste Woche", "Proposal sent". Rates per word of
   each side's text, smoothed so that a phrase seen a couple of times decides nothing; only
   learnt when both sides have text enough to compare.
-- **Template boilerplate**: a phrase whose mentions sit mostly in the opening or closing
-  words of the documents of one source, where the same phrase opens or closes a large share
-  of them ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg").
+- **Template boilerplate**: a phrase whose mentions sit mostly in the first or last line of
+  the documents of one source, where the same phrase opens or closes a large share of them ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg").
 - **Head words**: a one-word candidate that is common in everyday language ("Software",
-  "Termin", "Büro") or the head of several longer candidates ("CRM" in "CRM für Handwerker"
+  "Termin", "Büro") or the head of a longer candidate ("CRM" in "CRM für Handwerker"
   and "Datenpflege im CRM"): a topic's head, not a keyword to lead the list.
 - **Legal forms** ("GmbH", "Ltd") and **verb fragments** whose verb is an everyday one
   ("Lizenzkosten pro Nutzer entscheiden"): the noun phrase is the keyword.
@@ -34,17 +33,19 @@ from kundensprache.extractors.normalize import canonical_lang, unit_lemmas, word
 JARGON_RATIO = 4.0
 JARGON_SMOOTHING = 0.5
 JARGON_MIN_DOCS = 3
-MIN_SIDE_WORDS = 1000
-# Template: a phrase opening (or closing) at least this share of one source's documents, and
-# at least TEMPLATE_MIN_DOCS of them, in its first/last EDGE_WORDS words; a candidate with at
-# least TEMPLATE_SHARE of its mentions there is the template's.
+MIN_SIDE_WORDS = 500
+# Template: a phrase in the first (or last) line of at least this share of one source's
+# documents of several lines, and at least TEMPLATE_MIN_DOCS of them, within the line's first
+# (last) EDGE_WORDS words; a candidate with at least TEMPLATE_SHARE of its mentions there is
+# the template's.
 TEMPLATE_DOC_SHARE = 0.3
 TEMPLATE_MIN_DOCS = 3
 EDGE_WORDS = 12
 TEMPLATE_SHARE = 0.5
-# Head word: one surface word, everyday at least this common, or inside this many others.
+# Head word: one surface word, everyday at least this common, or inside this many longer
+# candidates (the longer phrase is the search keyword, the word names its topic).
 HEAD_ZIPF = 4.0
-HEAD_MIN_CONTAINERS = 2
+HEAD_MIN_CONTAINERS = 1
 # A verb at least this common is a conversation's verb, not the task searched for
 # ("entscheiden", "klären", "schicken"; not "verschicken", "verwalten", "erfassen").
 EVERYDAY_VERB_ZIPF = 4.2
@@ -112,6 +113,12 @@ class RoleCounts:
         cust_rate = (self.customer[key] + JARGON_SMOOTHING) / cust_words
         return rep_rate >= JARGON_RATIO * cust_rate
 
+    def rep_only(self, key: str) -> bool:
+        """Never in the customers' own words, though the corpus has enough of them: what a
+        rep wrote ("Termin mit PM", "Anfrage über Partner") counts less than what customers
+        say (the design's first principle)."""
+        return self.words["customer"] >= MIN_SIDE_WORDS and self.customer[key] == 0
+
     def template(self, key: str) -> bool:
         total = self.total[key]
         return total > 0 and self.edge[key] >= TEMPLATE_SHARE * total
@@ -125,40 +132,43 @@ def count_roles(documents: Sequence[Document], keys: Iterable[tuple[str, str]]) 
         wanted[lang].add(key)
         lemmas_in[lang].update(key.split())
     out = RoleCounts()
-    per_doc: list[tuple[Document, list[tuple[str, list[str]]]]] = []
     for doc in documents:
         lang = doc.language or "und"
         code = canonical_lang(lang)
-        seqs = [(s.role, _lemma_sequence(s.text, code)) for s in doc.segments]
-        per_doc.append((doc, seqs))
         seen_rep: set[str] = set()
-        for role, seq in seqs:
-            side = "customer" if role == "customer" else "rep"
+        for seg in doc.segments:
+            seq = _lemma_sequence(seg.text, code)
+            side = "customer" if seg.role == "customer" else "rep"
             out.words[side] += len(seq)
             for key in _windows(seq, wanted[lang], lemmas_in[lang]):
                 (out.customer if side == "customer" else out.rep)[key] += 1
                 if side == "rep":
                     seen_rep.add(key)
-                if role != "rep":
+                if seg.role != "rep":
                     out.total[key] += 1
         out.rep_docs.update(seen_rep)
-    _count_edges(per_doc, wanted, lemmas_in, out)
+    _count_edges(documents, wanted, lemmas_in, out)
     return out
 
 
-def _count_edges(per_doc, wanted, lemmas_in, out: RoleCounts) -> None:
-    """Mentions inside opening/closing phrases shared by many documents of one source."""
-    by_source: dict[str, list] = defaultdict(list)
-    for doc, seqs in per_doc:
-        by_source[doc.source].append((doc, seqs))
+def _count_edges(documents: Sequence[Document], wanted, lemmas_in, out: RoleCounts) -> None:
+    """Mentions in first and last lines shared by many documents of one source.
+
+    Only documents of several lines have an opening and a closing line: a one-line CRM note
+    is all body.
+    """
+    by_source: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for doc in documents:
+        lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
+        if len(lines) >= 2:
+            by_source[doc.source].append((doc.language or "und", lines))
     for docs in by_source.values():
-        for end in ("open", "close"):
+        for end in (0, -1):
             edges = []
             shared: Counter = Counter()
-            for doc, seqs in docs:
-                lang = doc.language or "und"
-                seq = [lemma for _, s in seqs for lemma in s]
-                edge = seq[:EDGE_WORDS] if end == "open" else seq[-EDGE_WORDS:]
+            for lang, lines in docs:
+                seq = _lemma_sequence(lines[end], canonical_lang(lang))
+                edge = seq[:EDGE_WORDS] if end == 0 else seq[-EDGE_WORDS:]
                 found = list(_windows(edge, wanted[lang], lemmas_in[lang]))
                 edges.append(found)
                 shared.update(set(found))
@@ -189,7 +199,7 @@ def _windows(seq: list[str], wanted: set[str], lemmas: set[str]) -> Iterable[str
 
 
 # Relevance and score factor of a flagged candidate: it stays in the list, low.
-FLAG_FACTOR = {"jargon": 0.2, "head": 0.5}
+FLAG_FACTOR = {"jargon": 0.2, "head": 0.5, "rep_only": 0.6}
 
 
 def rerank(
@@ -216,8 +226,10 @@ def rerank(
                 term.flags.append("jargon")
             if (term.language, term.key) in heads and "brand" not in term.flags:
                 term.flags.append("head")
+            if roles.rep_only(term.key) and "jargon" not in term.flags:
+                term.flags.append("rep_only")
             factor = 1.0
-            for flag in ("jargon", "head"):
+            for flag in ("jargon", "head", "rep_only"):
                 if flag in term.flags:
                     factor *= FLAG_FACTOR[flag]
             term.relevance = round(term.relevance * factor, 6)

@@ -121,12 +121,14 @@ def keyword_month(config: Config, month: str) -> str:
     storage = result_storage(config)
     ingest_rows = ingest(config)
     vocabulary = vocabulary_task(config, month)
-    queries = search_console_task(config, month).queries
+    search = search_console_task(config, month)
+    queries = search.queries
     topics = topics_task(config, month, vocabulary.terms, queries)
     candidates, unmatched = cached(match_task, storage)(
         config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
-    files = render_task(month, candidates, unmatched, queries, topics, vocabulary, ingest_rows)
+    report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
+    files = render_task(month, candidates, unmatched, queries, topics, vocabulary, report_rows)
     folder = write_task(config, month, files)
     top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
     create_table_artifact(

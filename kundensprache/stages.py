@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +53,7 @@ from kundensprache.matching.words import customer_vocabulary
 from kundensprache.reports.html import render_report
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import fetch_month, query_rows_from_api
-from kundensprache.search_console.export import find_exports, read_month_exports
+from kundensprache.search_console.export_scan import month_exports
 from kundensprache.store import Store
 
 Log = Callable[[str], None]
@@ -169,6 +169,7 @@ class SearchData:
     rows: list[QueryRow]
     origin: str  # "api:<property>", "export:<files>" or "none"
     problems: list[str]
+    report_rows: list[dict[str, str]] = field(default_factory=list)  # one per export file
 
     @property
     def queries(self) -> list[QueryStats]:
@@ -180,25 +181,37 @@ def run_search_console(
     config: Config, store: Store, month: str, log: Log = _default_log
 ) -> SearchData:
     """The report month's queries: from the API when a property is configured, else the
-    UI exports in ``inputs/search_console/``."""
+    UI exports in ``inputs/search_console/`` (every file there gets an ingest_report row)."""
     sc = config.search_console
+    folder = config.paths.inputs / "search_console"
+    _rows, verdicts = month_exports(folder, month)
+    report_rows = [_redacted(v.report_row()) for v in verdicts]
     if sc.property:
+        for v, row in zip(verdicts, report_rows, strict=True):
+            if v.feeds:
+                row["status"], row["reason"] = "rejected", f"not used: the API ({sc.property}) is"
         api_rows = fetch_month(sc, month, store)
         log(f"Search Console: {len(api_rows)} rows for {sc.property}, {month}")
-        return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [])
-    folder = config.paths.inputs / "search_console"
-    rows, problems = read_month_exports(folder, month)
+        return SearchData(query_rows_from_api(api_rows), f"api:{sc.property}", [], report_rows)
+    used = [v for v in verdicts if v.feeds]
+    problems = [f"{v.file}: {v.reason}" for v in verdicts if v.status == "rejected"]
     for p in problems:
-        log(f"Search Console export skipped: {p}")
-    files = [e.path.name for e in find_exports(folder, month)]
-    if not files:
+        log(f"Search Console export not used: {p}")
+    if not used:
         log(
-            "Search Console: no property configured and no export in "
-            f"{folder}; every candidate will be a gap"
+            "Search Console: no property configured and no usable export for "
+            f"{month} in {folder}; every candidate will be a gap"
         )
-        return SearchData([], "none", problems)
-    log(f"Search Console: {len(rows)} rows from {', '.join(files)}")
-    return SearchData(rows, "export:" + ",".join(files), problems)
+        return SearchData([], "none", problems, report_rows)
+    rows = [r for v in used for r in v.rows]
+    log(f"Search Console: {len(rows)} rows for {month} from {', '.join(v.file for v in used)}")
+    return SearchData(rows, "export:" + ",".join(v.file for v in used), problems, report_rows)
+
+
+def _redacted(row: dict[str, str]) -> dict[str, str]:
+    """An export's report row: inbox-relative file name, redacted like every file row."""
+    file = f"search_console/{row['file']}"
+    return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
 # ------------------------------------------------------------------------ topics + match

@@ -15,7 +15,8 @@ import spacy
 
 import kundensprache.extractors.phrases as phrases_module
 from kundensprache.extractors.phrases import PhraseExtractor
-from kundensprache.extractors.tagging import WordInfo, blank_tags, units
+from kundensprache.extractors.tag_rules import blank_tags
+from kundensprache.extractors.tagging import WordInfo, units
 
 TEXTS = [
     ("Wir suchen eine Software für Handwerker. Gibt es eine Schnittstelle zu DATEV?", "de"),

@@ -185,11 +185,13 @@ def test_ingest_report_lists_every_input_file(runs):
     files = {r["file"] for r in report}
     inputs = {
         p.relative_to(runs["inbox"]).as_posix()
-        for sub in ("calls", "crm", "emails")
+        for sub in ("calls", "crm", "emails", "search_console")
         for p in (runs["inbox"] / sub).rglob("*")
         if p.is_file()
     }
-    assert files == inputs
+    assert files == inputs  # Search Console exports included
+    (export,) = [r for r in report if r["source"] == "search_console"]
+    assert export["status"] == "accepted" and "queries" in export["reason"]
     assert all(r["status"] in ("accepted", "duplicate", "rejected") for r in report)
 
 

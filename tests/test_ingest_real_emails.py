@@ -63,7 +63,14 @@ def test_italian_outlook_forward_signature_and_disclaimer_removed():
     own = result.documents[0].segments[0].text
     assert own == "Ciao sere mi puoi dire se il mio cliente deve fare questa dichiarazione?"
     text = _text(result)
-    for leftover in ("riservatezza", "P.IVA", "Commercialista", "Inviato:", "Oggetto:", "Via Mazzini"):
+    for leftover in (
+        "riservatezza",
+        "P.IVA",
+        "Commercialista",
+        "Inviato:",
+        "Oggetto:",
+        "Via Mazzini",
+    ):
         assert leftover not in text
     # the forwarded messages below ("Da: … Inviato: …", "Inizio messaggio inoltrato:") are
     # quoted messages of their own, not part of the sender's text

@@ -9,13 +9,12 @@ the label (Kunde, Customer, Vertrieb, Sales, …), from the company's own people
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from kundensprache.ingest.dates import date_from_filename, parse_date
 from kundensprache.ingest.documents import Draft
-from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.docx_text import docx_lines
 from kundensprache.ingest.pdf import pdf_text
 from kundensprache.ingest.person_names import FIRST_NAMES
 from kundensprache.ingest.textio import decode_text
@@ -72,20 +71,20 @@ NOT_SPEAKERS = {
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_MARKUP = re.compile(r"(\*\*|__|`+|~~)")
 _MD_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]]{0,500})\]\(([^()]{0,2000})\)")  # stops at the next "[": linear
 _MD_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _TIMESTAMP_PREFIX = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*[-–]?\s*")
 _LABEL = re.compile(
-    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s*\((?P<paren>[^)]{1,60})\))?)"
-    r"(?:\s*[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s*:\s*(?P<text>.*)$"
+    r"^(?P<label>[^\W\d_][\w .'’/&-]{0,40}?(?:\s{0,3}\((?P<paren>[^)]{1,60})\))?)"
+    r"(?:\s{0,3}[\[(]\d{1,2}:\d{2}(?::\d{2})?[\])])?\s{0,3}:\s*(?P<text>.*)$"
 )
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\d][^\]]{0,40})\]\s*(?P<text>.+)$")
 _NAMEISH = re.compile(
-    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s+(?:(?:von|van)(?:\s+(?:der|den|de))?|de|zu|di|da|le)?\s*"
-    r"[A-ZÄÖÜ][\w'’.-]*){0,3}$"
+    r"^[A-ZÄÖÜ][\w'’.-]*(?:\s{1,3}(?:(?:(?:von|van)(?:\s{1,3}(?:der|den|de))?|de|zu|di|da|le)"
+    r"\s{1,3})?[A-ZÄÖÜ][\w'’.-]*){0,3}$"  # bounded runs: linear
 )
 _PERSON_SHAPE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß'’-]+(?:\s+[A-ZÄÖÜ][a-zäöüß'’-]+){1,2}$")
 # Zoom, Teams and Meet label a speaker by the device or with a note in parentheses:
@@ -130,46 +129,17 @@ def read_note_text(text: str, name: str, ctx: NoteContext) -> Draft:
     draft.date = parse_date(header.get("date", "")) or date_from_filename(name)
     for key in ("people", "author"):
         for person in re.split(r"[,;/&]|\bund\b|\band\b", header.get(key, "")):
-            person = re.sub(r"\(.*?\)", "", person).strip()
+            person = re.sub(r"\([^()]*\)", "", person).strip()
             if person:
                 draft.names.add(person)
     return draft
 
 
 def read_docx(data: bytes, name: str, ctx: NoteContext, max_bytes: int) -> Draft:
-    """Word file: paragraphs and table cells, then the note rules."""
+    """Word file (Transitional or Strict): paragraphs, tables, text boxes and footnotes in
+    document order, then the note rules."""
     check_zip(data, ".docx", max_bytes)
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many types for broken packages
-        raise Rejected(f"corrupt or truncated .docx: {type(exc).__name__}: {exc}") from exc
-    parts: list[str] = []
-    for block in document.iter_inner_content():  # paragraphs and tables in document order
-        if isinstance(block, docx.table.Table):
-            parts.extend(_table_lines(block))
-            continue
-        style = (block.style.name or "").lower() if block.style is not None else ""
-        prefix = "# " if style.startswith(("heading", "überschrift", "title", "titel")) else ""
-        parts.append(prefix + block.text)
-    return read_note_text("\n".join(parts), name, ctx)
-
-
-def _table_lines(table) -> list[str]:
-    """Two-column tables are 'Key: value' header rows; wider ones become ' | ' lines."""
-    lines = []
-    for row in table.rows:
-        cells: list[str] = []
-        for cell in row.cells:
-            if cell.text not in cells:  # merged cells repeat their text
-                cells.append(cell.text)
-        if len(cells) == 2 and len(cells[0]) < 40:
-            lines.append(f"{cells[0].strip().rstrip(':')}: {cells[1]}")
-        else:
-            lines.append(" | ".join(cells))
-    lines.append("")
-    return lines
+    return read_note_text("\n".join(docx_lines(data)), name, ctx)
 
 
 def read_vtt(text: str, name: str, ctx: NoteContext) -> Draft:
@@ -184,7 +154,9 @@ def read_srt(text: str, name: str, ctx: NoteContext) -> Draft:
 
 _CUE_TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->")
 _INLINE_TIME = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
-_CUE_TAG = re.compile(r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^<>]{0,200})?>|\{\\[^{}]{0,50}\}")
+_CUE_TAG = re.compile(
+    r"</?(?:c|i|b|u|v|lang|ruby|rt|font)(?:[.\s][^<>]{0,200})?>|\{\\[^{}]{0,50}\}"
+)
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]{1,80})>")
 
 
@@ -278,7 +250,7 @@ def _header_block(lines: list[str]) -> tuple[dict[str, str], int, list[str]]:
                 break
             i += 1
             continue
-        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s*:\s*(.*)$", line)
+        m = re.match(r"^([^\W\d][\w .-]{0,30}?)\s{0,3}:\s*(.*)$", line)
         key = m[1].strip().lower() if m else ""
         if m and key in HEADER_KEYS:
             fields.setdefault(HEADER_KEYS[key], m[2].strip())

@@ -21,12 +21,13 @@ from kundensprache.ingest.crm_presets import GENERIC, PRESETS
 from kundensprache.ingest.dates import to_date
 from kundensprache.ingest.documents import Draft
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.markup import html_to_text as markup_to_text
+from kundensprache.ingest.markup import looks_like_html, strip_contact_noise
 from kundensprache.ingest.textio import decode_text
 from kundensprache.ingest.zipcheck import check_zip
 
 ROLES = ("text", "account", "date", "author", "type", "contact", "title")
 _DELIMITERS = (",", ";", "\t", "|")
-_TAG = re.compile(r"<\s*(?:/?\s*[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|!--.*?--)>", re.DOTALL)
 
 csv.field_size_limit(50 * 2**20)
 
@@ -44,18 +45,9 @@ def normalise_header(name: Any) -> str:
 
 def html_to_text(value: str) -> str:
     """Note bodies from CRMs often carry HTML (<p>, <br>, <div>, entities)."""
-    if not _TAG.search(value):
+    if not looks_like_html(value):
         return html.unescape(value) if "&" in value else value
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(value, "html.parser")
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "table"]):
-        block.insert_after("\n")
-    for bad in soup.find_all(["script", "style"]):
-        bad.decompose()
-    return soup.get_text()
+    return markup_to_text(value)
 
 
 def map_columns(
@@ -273,7 +265,7 @@ def _row_draft(row: list[Any], mapping: dict[str, int]) -> Draft | None:
     for role in ("contact", "author"):
         value = _text(_cell(row, mapping, role))
         for person in re.split(r"[;,/&\n]|\bund\b|\band\b", value):
-            person = re.sub(r"<[^>]*>|\(.*?\)|\S+@\S+", " ", person).strip()
+            person = strip_contact_noise(person)
             if person:
                 names.add(person)
     title = _text(_cell(row, mapping, "title"))

@@ -34,6 +34,7 @@ from kundensprache.ingest.mail_threads import (
     split_thread,
     strip_signature,
 )
+from kundensprache.ingest.markup import html_to_text
 from kundensprache.ingest.textio import decode_text, decode_with_charset, sniff_binary, superset
 
 __all__ = ["EmailContext", "MailResult", "read_email", "split_thread", "strip_signature"]
@@ -71,11 +72,26 @@ def _parse(data: bytes) -> EmailMessage:
     if what:
         raise Rejected(f"binary content, not an email (looks like {what})")
     message = email.message_from_bytes(data, policy=email.policy.default)
+    _cap_headers(message)
     if not any(message.get(h) for h in ("From", "To", "Subject", "Date", "Message-ID")):
         raise Rejected("not an email: no From, To, Subject or Date header")
     if message.get_content_maintype() == "multipart" and not message.is_multipart():
         message = _repair_boundary(message)
     return message  # type: ignore[return-value]
+
+
+_MAX_HEADER = 4000
+
+
+def _cap_headers(message: Message) -> None:
+    """Cut every header value to 4,000 characters before anything reads it: the standard
+    library's header parser slows down more than linearly on a 100 KB subject, and no real
+    header is that long. The raw values are plain strings until first read."""
+    raw = getattr(message, "_headers", None)
+    if isinstance(raw, list) and any(isinstance(v, str) and len(v) > _MAX_HEADER for _, v in raw):
+        message._headers = [  # type: ignore[attr-defined]
+            (k, v[:_MAX_HEADER] if isinstance(v, str) else v) for k, v in raw
+        ]
 
 
 _PART_START = re.compile(r"^--([^\s]{1,70}?)\r?\n(?=[ \t]*\r?\n?Content-)", re.MULTILINE)
@@ -279,19 +295,7 @@ def _html_mail_to_text(value: str) -> str:
     """HTML mail -> text; blockquotes become '>' lines so quote stripping sees them."""
     if not value.strip():
         return ""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(value, "html.parser")
-    for bad in soup.find_all(["script", "style", "head", "title"]):
-        bad.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "table"]):
-        block.insert_after("\n")
-    for quote in reversed(soup.find_all("blockquote")):
-        inner = quote.get_text()
-        quote.replace_with("\n" + "\n".join("> " + ln for ln in inner.split("\n")) + "\n")
-    text = soup.get_text()
+    text = html_to_text(value, quote_blocks=True)
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
 
 
@@ -329,5 +333,3 @@ def _decode_words(raw: str) -> str:
         else:
             pieces.append(chunk)
     return "".join(pieces)
-
-

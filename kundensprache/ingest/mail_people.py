@@ -17,7 +17,6 @@ FREEMAIL = {
 }  # fmt: skip
 
 
-
 @dataclass
 class EmailContext:
     domains: list[str] = field(default_factory=list)  # own domains: outbound mail is "rep"
@@ -64,7 +63,8 @@ def role_for(address: str, display: str, ctx: EmailContext, default: str | None 
 
 
 def same_person(display: str, person: str) -> bool:
-    """"Jonas Weber", "jonas  weber", "Weber, Jonas" and "Dr. Jonas Weber" are one person."""
+    """ "Jonas Weber", "jonas  weber", "Weber, Jonas" and "Dr. Jonas Weber" are one person."""
+
     def key(name: str) -> set[str]:
         return {p.casefold() for p in name_parts(name)}
 

@@ -17,7 +17,9 @@ _ATTRIBUTION = re.compile(
     r"schreef)\b.{0,300}?:\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_SHORT_ATTRIBUTION = re.compile(r"^\s*.{1,120}?\b(?:schrieb|wrote)\s*:\s*$", re.IGNORECASE)
+_SHORT_ATTRIBUTION = re.compile(
+    r"^\s{0,20}.{1,120}?\b(?:schrieb|wrote)\s{0,5}:\s*$", re.IGNORECASE
+)  # bounded runs: linear
 _SEPARATOR = re.compile(
     r"^\s*[-_=*]{2,}\s*(?:Ursprüngliche Nachricht|Original(?:nachricht| Message)|"
     r"Weitergeleitete Nachricht|Forwarded [Mm]essage|Message d'origine|Nachricht|"
@@ -58,7 +60,7 @@ _CLOSING_LINE = re.compile(
     r"Cordialement|Bien cordialement|Bien à (?:vous|toi)|Salutations(?: distinguées)?|"
     r"Merci(?: beaucoup)?|Bonne (?:journée|soirée)|Atentamente|Saludos(?: cordiales)?|"
     r"Un saludo|Met vriendelijke groet(?:en)?|Groeten)"
-    r"(?:\s+(?:aus|from|da|de)\s+\S+)?\s*[,.!]?\s*(?P<rest>.*)$",
+    r"(?:\s{1,3}(?:aus|from|da|de)\s{1,3}\S+)?\s{0,3}[,.!]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 # A paragraph that opens like a legal notice; it is one only with a legal word in it too
@@ -243,10 +245,9 @@ def _is_disclaimer(paragraph: str) -> bool:
     return legal >= 2
 
 
-
 def header_field(header: str, keys: tuple[str, ...]) -> str:
     for line in header.split("\n"):
-        m = re.match(r"^\s*\**([A-Za-zäöü\- ]+?)\**\s*:\**\s*(.*)$", line)
+        m = re.match(r"^\s{0,20}\**([A-Za-zäöü\- ]{1,40}?)\**\s{0,3}:\**\s*(.*)$", line)
         if m and m[1].strip().lower() in keys:
             return m[2].strip()
     return ""
@@ -254,7 +255,8 @@ def header_field(header: str, keys: tuple[str, ...]) -> str:
 
 def attribution_sender(header: str) -> str:
     """'Am 12.09.2026 um 10:14 schrieb Anna Schmidt <anna@x.de>:' -> 'Anna Schmidt <anna@x.de>'."""
-    m = re.search(r"(?:schrieb|wrote|a écrit|escribió|ha scritto|schreef)\s*:?\s*$", header)
+    header = header[:1000]  # an attribution is one line (<= ~620 chars): bounded work
+    m = re.search(r"(?:schrieb|wrote|a écrit|escribió|ha scritto|schreef)\s{0,5}:?\s{0,5}$", header)
     head = header[: m.start()] if m else header
     addr = re.search(r"([^,<>]*?)\s*<([^<>@\s]+@[^<>\s]+)>", head)
     if addr:

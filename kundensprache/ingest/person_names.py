@@ -97,7 +97,8 @@ _EXCLUDED = {
 FIRST_NAMES = frozenset((_GERMAN + _ENGLISH + _OTHER).split()) - _EXCLUDED | AMBIGUOUS
 
 _WORD = re.compile(r"[A-ZÄÖÜÀ-ÖØ-Þ][a-zäöüßà-öø-ÿ]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?")
-_PARTICLE = re.compile(r"\s+(?:von der|von|van der|van|de|der|den|di|da|del|le|la|zu)(?=\s)")
+_PARTICLE = re.compile(r"[ \t]{1,3}(?:von der|von|van der|van|de|der|den|di|da|del|le|la|zu)(?=\s)")
+_AFTER = re.compile(r"[ \t]{1,3}(" + _WORD.pattern + r")")
 # Capitalised words after a first name that are not surnames.
 _NOT_SURNAME = frozenset(
     """Und Oder Aber Der Die Das Den Dem Des Ein Eine Ich Wir Sie Er Es Hat Ist War Will Wird
@@ -112,7 +113,7 @@ _ROLE_NAME = re.compile(
     r"\b(?:Kollegen?|Kollegin|Chef|Chefin|Lagerleiter(?:in)?|Bauleiter(?:in)?|Prokurist(?:in)?|"
     r"Inhaber(?:in)?|Geschäftsführer(?:in)?|Einkäufer(?:in)?|Einkaufsleiter(?:in)?|"
     r"Disponent(?:in)?|Werkstattleiter(?:in)?|Büroleiter(?:in)?|Ansprechpartner(?:in)?)"
-    r"[ \t]+(" + _WORD.pattern + r")(?![\w-])"
+    r"[ \t]{1,3}(" + _WORD.pattern + r")(?![\w-])"
 )
 
 
@@ -123,12 +124,12 @@ def find_person_names(text: str) -> set[str]:
         word = match[0]
         if word not in FIRST_NAMES:
             continue
-        rest = text[match.end() :]
-        particle = _PARTICLE.match(rest)
-        offset = particle.end() if particle else 0
-        after = re.match(r"[ \t]+(" + _WORD.pattern + r")", rest[offset:])
+        # match at a position, never slice the rest: a slice per name would be quadratic
+        particle = _PARTICLE.match(text, match.end())
+        offset = particle.end() if particle else match.end()
+        after = _AFTER.match(text, offset)
         if after and after[1] not in _NOT_SURNAME and after[1] not in FIRST_NAMES:
-            found.add(f"{word}{rest[:offset]} {after[1]}")
+            found.add(f"{word}{text[match.end() : offset]} {after[1]}")
         elif word not in AMBIGUOUS:
             found.add(word)
     for match in _ROLE_NAME.finditer(text):

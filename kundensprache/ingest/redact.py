@@ -37,9 +37,9 @@ _LOWER = "a-zäöüßà-öø-ÿ"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?"
 
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
-    r"|(?<![\w.+-])[\w.+-]+\s?[\[(]\s?(?:at|ät)\s?[\])]\s?[\w-]+"
-    r"(?:\s?(?:\.|[\[(]\s?(?:dot|punkt)\s?[\])])\s?[\w-]+)+",
+    r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
+    r"|(?<![\w.+-])[\w.+-]{1,64}\s?[\[(]\s?(?:at|ät)\s?[\])]\s?[\w-]{1,63}"
+    r"(?:\s?(?:\.|[\[(]\s?(?:dot|punkt)\s?[\])])\s?[\w-]{1,63}){1,8}",
     re.IGNORECASE,
 )
 
@@ -56,15 +56,15 @@ _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1
 _SEP = r"[ \t./\-–]"
 _PHONE_RE = re.compile(
     # international: +49 89 1234567, +49 (0)89 123-456, 0049 30 12345678, +1 (415) 555-0134
-    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}{_SEP}*(?:\(0\){_SEP}*)?(?:\(?\d{{1,5}}\)?{_SEP}*){{1,6}}\d"
+    rf"(?<![\w+])(?:\+|00)[1-9]\d{{0,2}}{_SEP}{{0,3}}(?:\(0\){_SEP}{{0,3}})?(?:\(?\d{{1,5}}\)?{_SEP}{{0,3}}){{1,6}}\d"
     # national with trunk 0: 089 1234567, (089) 123 45 67, 0171-1234567, 030/1234567-0
-    rf"|(?<![\w.,])\(?0\d{{1,5}}\)?[ \t/\-–]*\d[\d \t/\-–]{{3,14}}\d(?![\w.,]\d)"
+    rf"|(?<![\w.,])\(?0\d{{1,5}}\)?[ \t/\-–]{{0,3}}\d[\d \t/\-–]{{3,14}}\d(?![\w.,]\d)"
     # North American without country code: (415) 555-0134, 415-555-0134
     r"|(?<!\w)\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?!\w)"
 )
 _PHONE_LABEL_RE = re.compile(
     r"(\b(?:Tel|Telefon|Tel\.-Nr|Telefonnummer|Rufnummer|Phone|Mobil|Mobile|Handy|Fax|"
-    r"Durchwahl|Cell|Mob)\b\.?:?\s*)(\+?[\d(][\d ()/.\-–]{4,20}\d)",
+    r"Durchwahl|Cell|Mob)\b\.?:?\s{0,3})(\+?[\d(][\d ()/.\-–]{4,20}\d)",
     re.IGNORECASE,
 )
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
@@ -72,20 +72,18 @@ _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee|steig|pfad)"
 _STREET_WORD = r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Markt)"
 _HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?\d{1,4}[a-zA-Z]?)?"
-_PLZ_TOWN = (
-    rf"(?:,?\s*(?:D-)?\d{{5}}\s+{_NAME_WORD}(?:\s(?:am|an der|im|in|ob der)\s{_NAME_WORD})?)"
-)
+_PLZ_TOWN = rf"(?:,?\s{{0,3}}(?:D-)?\d{{5}}\s{{1,3}}{_NAME_WORD}(?:\s(?:am|an der|im|in|ob der)\s{_NAME_WORD})?)"
 _ADDRESS_RE = re.compile(
-    rf"(?:\b[{_UPPER}][{_LOWER}-]*{_STREET_SUFFIX}"
-    rf"|\b(?:[{_UPPER}][{_LOWER}-]+\s)?[{_UPPER}][{_LOWER}-]+\s{_STREET_WORD}"
+    rf"(?:\b[{_UPPER}][{_LOWER}-]{{0,40}}{_STREET_SUFFIX}"
+    rf"|\b(?:[{_UPPER}][{_LOWER}-]{{1,40}}\s)?[{_UPPER}][{_LOWER}-]{{1,40}}\s{_STREET_WORD}"
     rf"|\b(?:Am|An der|Im|In der|Auf der|Unter den|Zum|Zur)\s{_NAME_WORD}(?=\s\d))"
-    rf"\s?{_HOUSE}(?=\s*(?:[,;)\n]|$|\d{{5}}|\.(?:\s|$)|\s(?:in|im)\s))"
+    rf"\s?{_HOUSE}(?=\s{{0,3}}(?:[,;)\n]|$|\d{{5}}|\.(?:\s|$)|\s(?:in|im)\s))"
     rf"{_PLZ_TOWN}?"
     # English: 221B Baker Street, 1600 Amphitheatre Parkway
     rf"|\b\d{{1,5}}[A-Z]?\s(?:{_NAME_WORD}\s){{1,3}}"
     r"(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Boulevard|Blvd\.|Parkway|Court|Square)\b"
     # a postcode and town after "D-" or on a line of its own in an address block
-    rf"|(?<![\w-])D-\d{{5}}\s+{_NAME_WORD}",
+    rf"|(?<![\w-])D-\d{{5}}\s{{1,3}}{_NAME_WORD}",
 )
 
 _HONORIFIC = (
@@ -105,11 +103,11 @@ _NOT_NAMES = {
 _GREETING_RE = re.compile(
     r"(?P<lead>\b(?:Hallo|Hi|Hey|Moin|Servus|Grüß Gott|Grüezi|Liebe[rs]?|Sehr geehrte[rs]?|"
     r"Guten (?:Tag|Morgen|Abend)|Dear|Hello|Good (?:morning|afternoon|evening))"
-    rf",?\s+(?:{_HONORIFIC}\s+)?(?:{_TITLE}\s+)*)"
+    rf",?\s{{1,3}}(?:{_HONORIFIC}\s{{1,3}})?(?:{_TITLE}\s{{1,3}}){{0,3}})"
     rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
 )
 _HONORIFIC_RE = re.compile(
-    rf"(?P<lead>\b{_HONORIFIC}\s+(?:{_TITLE}\s*)*|(?<![\w.]){_TITLE}\s*(?:{_TITLE}\s*)*)"
+    rf"(?P<lead>\b{_HONORIFIC}\s{{1,3}}(?:{_TITLE}\s{{0,3}}){{0,3}}|(?<![\w.]){_TITLE}\s{{0,3}}(?:{_TITLE}\s{{0,3}}){{0,2}})"
     rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
 )
 _STRONG_CLOSING = (
@@ -123,15 +121,16 @@ _WEAK_CLOSING = (
     r"(?:Regards|Best|Cheers|Thanks|Thank you|Many thanks|Vielen Dank|Danke|Bis bald|Ciao|"
     r"Tschüss)"
 )
-_SIGNOFF_START = r"(?:^[ \t]*|(?<=[.!?] ))"
+_SIGNOFF_START = r"(?:^[ \t]{0,3}|(?<=[.!?] ))"
 _SIGNOFF_NAME = (
     r"(?:(?:i\.\s?A\.|i\.\s?V\.|ppa\.)\s*)?)"
-    rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})(?=[ \t]*(?:\n|$|[,(]))"
+    rf"(?P<name>{_NAME_WORD}(?:[ \t]{{1,3}}{_NAME_WORD}){{0,2}})(?=[ \t]{{0,3}}(?:\n|$|[,(]))"
 )
 _SIGNOFF_RE = re.compile(
-    rf"(?P<lead>{_SIGNOFF_START}(?:{_STRONG_CLOSING}(?:\s+(?:aus|from)\s+{_NAME_WORD})?"
-    r"\s*[,.!]?[ \t]*(?:\n[ \t]*|[ \t]+)"
-    rf"|{_WEAK_CLOSING}[ \t]*[!.]?[ \t]*(?:,[ \t]*\n?|\n)[ \t]*)" + _SIGNOFF_NAME,
+    rf"(?P<lead>{_SIGNOFF_START}(?:{_STRONG_CLOSING}(?:\s{{1,3}}(?:aus|from)\s{{1,3}}{_NAME_WORD})?"
+    r"\s{0,3}[,.!]?[ \t]{0,3}(?:\n[ \t]{0,3}|[ \t]{1,3})"
+    rf"|{_WEAK_CLOSING}[ \t]{{0,3}}[!.]?[ \t]{{0,3}}(?:,[ \t]{{0,3}}\n?|\n)[ \t]{{0,3}})"
+    + _SIGNOFF_NAME,
     re.MULTILINE,
 )
 
@@ -144,6 +143,7 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     """
     if not text:
         return text
+    text = squeeze_space(text)
     text = _EMAIL_RE.sub(EMAIL, text)
     text = _URL_RE.sub(_url, text)
     text = _IBAN_RE.sub(IBAN, text)
@@ -157,6 +157,20 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     text = _GREETING_RE.sub(_name_after_lead, text)
     text = _HONORIFIC_RE.sub(_name_after_lead, text)
     return text
+
+
+_RUN_OF_SPACE = re.compile(r"[ \t\u00a0]{2,}|\u00a0")
+_SPACE_BEFORE_NEWLINE = re.compile(r" \n")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def squeeze_space(text: str) -> str:
+    """Runs of spaces to one space, at most one blank line: what clean_text does afterwards
+    anyway, done first so that no pattern ever sees a long run of whitespace (each of these
+    substitutions consumes its run in one match: linear time)."""
+    text = _RUN_OF_SPACE.sub(" ", text)
+    text = _SPACE_BEFORE_NEWLINE.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text)
 
 
 def name_parts(name: str) -> list[str]:
@@ -183,6 +197,9 @@ _TITLE_WORDS = {
 }  # fmt: skip
 
 
+_MAX_NAME = 80
+
+
 @lru_cache(maxsize=256)
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     variants: set[str] = set()
@@ -197,6 +214,9 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
             whole = " ".join(re.sub(r"[\"'<>()\[\],;]", " ", name).split())
             if len(whole) >= 3:
                 variants.add(whole)  # "Sanne de Boer" with its particle
+    # A "name" longer than any real one (a pasted list, a hostile cell) adds nothing its
+    # parts don't, and a huge literal would only slow every search.
+    variants = {v for v in variants if len(v) <= _MAX_NAME}
     if not variants:
         return None
     alternatives = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))

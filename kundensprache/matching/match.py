@@ -11,8 +11,8 @@ Both sides go through the same normalisation as the extractor, so the customer's
 - ``contains``: the query holds all the phrase's content words, compound parts included, or
   the phrase all the query's ("Zeiterfassung" / "arbeitszeiterfassung pflicht",
   "Software für Handwerker" / "handwerkersoftware", "Schnittstelle zu DATEV" / "datev");
-  the closest such query (fewest other words, then most impressions) stands for the phrase,
-  alone (:mod:`matching.words`);
+  the closest such query (fewest words not on both sides, then most impressions) stands for
+  the phrase, alone (:mod:`matching.words`);
 - ``semantic``: embedding cosine similarity at or above a threshold; the query is shown in
   the output so a human can judge it.
 
@@ -230,7 +230,7 @@ class _ContainsIndex:
         for qi in found:
             theirs = self.words.of(self.queries[qi].query, lang)
             if contains_all(theirs, mine) or contains_all(mine, theirs):
-                hits.append((abs(len(theirs) - len(mine)), *_order(self.queries[qi]), qi))
+                hits.append((len(theirs ^ mine), *_order(self.queries[qi]), qi))
         return min(hits)[-1] if hits else None
 
 

@@ -123,8 +123,8 @@ def score(
 
     Keyword quality is the extractor's specificity: an everyday word ("Termin") that many
     customers say is still a poor search keyword next to "Schnittstelle zu DATEV". A head
-    word (flag ``head``: the head of longer candidates, "CRM") counts half, rep jargon
-    (flag ``jargon``) a fifth: they never lead the list.
+    word (flag ``head``: the head of longer candidates, "CRM") counts half, a phrase only
+    reps wrote (``rep_only``) 0.6, rep jargon (``jargon``) a fifth: they never lead the list.
     """
     demand = (
         0.55 * _log_share(term.accounts, max_accounts)

@@ -102,7 +102,7 @@ def _zip_month(path: Path) -> str | None:
             )
             if name is None:
                 return None
-            text = _decode(zf.read(name), f"{path}:{name}")
+            text = decode_export(zf.read(name), f"{path}:{name}")
     except (zipfile.BadZipFile, OSError):
         return None
     months = {
@@ -128,7 +128,7 @@ def read_export(path: Path) -> list[QueryRow]:
                 if info.file_size > MAX_ZIP_MEMBER_BYTES:
                     raise ExportError(f"{path}: {members[0]} is implausibly large")
                 return parse_export_text(
-                    _decode(zf.read(members[0]), f"{path}:{members[0]}"), f"{path}:{members[0]}"
+                    decode_export(zf.read(members[0]), f"{path}:{members[0]}"), f"{path}:{members[0]}"
                 )
         except zipfile.BadZipFile as exc:
             raise ExportError(f"{path}: not a valid zip file") from exc
@@ -136,10 +136,10 @@ def read_export(path: Path) -> list[QueryRow]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_export_text(_decode(raw, str(path)), str(path))
+    return parse_export_text(decode_export(raw, str(path)), str(path))
 
 
-def _decode(raw: bytes, where: str) -> str:
+def decode_export(raw: bytes, where: str) -> str:
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             text = raw.decode(encoding)
@@ -158,12 +158,12 @@ def parse_export_text(text: str, where: str = "<export>") -> list[QueryRow]:
     """Parse a Queries table; columns found by name, numbers in English or German style."""
     if not text.strip():
         raise ExportError(f"{where}: the file is empty")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The delimiter is the one that splits the header line most; quoting is always the
+    # standard one (a query with quotes is written as """indrive"""). csv.Sniffer guessed
+    # quote rules from data rows and misread such queries.
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: len(next(csv.reader([first], delimiter=d))))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
     cols = {
         "query": _find(header, QUERY_HEADERS),
