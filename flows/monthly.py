@@ -115,9 +115,18 @@ def ingest(config: Config) -> list[dict[str, str]]:
     return ingest_report_task(config, [r for f in stored for r in f.result()])
 
 
-@flow(name=MONTH_FLOW_NAME, validate_parameters=False)
-def keyword_month(config: Config, month: str) -> str:
-    """The month's stages as tasks on the configured runner."""
+@flow(name=MONTH_FLOW_NAME)
+def keyword_month(
+    month: str,
+    inputs: str | None = None,
+    outputs: str | None = None,
+    config_file: str | None = None,
+    work: str | None = None,
+) -> str:
+    """The month's stages as tasks on the configured runner. Parameters are the outer flow's
+    (the config is read again here): a run's parameters are shown in Prefect's UI and
+    database, and the config may hold names and the store's password."""
+    config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
     storage = result_storage(config)
     ingest_rows = ingest(config)
     vocabulary = vocabulary_task(config, month)
@@ -151,7 +160,8 @@ def monthly_keywords(
 
     Without a month: the last complete month. Paths given here override the config file.
     """
-    config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
+    paths = {"config_file": config_file, "inputs": inputs, "outputs": outputs, "work": work}
+    config = run_config(**paths)
     month = month or last_complete_month()
     parse_month(month)
     with Store(config.store_url) as store:  # creates the tables once, before tasks open it
@@ -161,10 +171,10 @@ def monthly_keywords(
         )
     with get_client(sync_client=True) as client:
         runner = task_runner(config.engine, api_url=str(client.api_url))
-    return keyword_month.with_options(task_runner=runner)(config, month)
+    return keyword_month.with_options(task_runner=runner)(month, **paths)
 
 
-def run_config(config_file: str | None, **paths: str | None) -> Config:
+def run_config(config_file: str | None = None, **paths: str | None) -> Config:
     """The config file with the flow's path parameters (inputs, outputs, work) on top."""
     config = load_config(config_file)
     for name, value in paths.items():
