@@ -128,7 +128,10 @@ def doc_cuts(joined: str, begins: np.ndarray, sizes: np.ndarray, inside: bool) -
 def cuttable(nlp: Language) -> bool:
     """Whether cutting a text at whitespace leaves its tokens as they are: not where a
     special case spans words (Spanish "EE. UU.")."""
-    return not any(k.strip() and any(c.isspace() for c in k) for k in nlp.tokenizer.rules)
+    rules = getattr(nlp.tokenizer, "rules", None)
+    if rules is None:  # a tokenizer of its own (Chinese): no whitespace rules to rely on
+        return False
+    return not any(k.strip() and any(c.isspace() for c in k) for k in rules)
 
 
 def noun_chunk_spans(doc: Doc, heads: np.ndarray, tags: np.ndarray):

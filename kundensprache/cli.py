@@ -16,6 +16,7 @@ commands:
   demo            the monthly flow on the bundled sample data, offline
   run             the monthly flow on your folders
   ingest          read files into the store now (and print what happened to each)
+  inspect         show what the ingest reads from files: dates, accounts, roles, text
   cluster         cluster any keyword list / short texts in a CSV
   upload-server   the upload page for sales
   serve           run the monthly deployment (cron schedule) until stopped
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="kundensprache.toml")
     p.set_defaults(func=cmd_ingest)
 
+    _add_inspect(sub)
+
     p = sub.add_parser("cluster", help="cluster a CSV of keywords or short texts")
     p.add_argument("file", help="CSV file")
     p.add_argument("--text-column", help="column with the texts (default: guessed)")
@@ -150,11 +153,21 @@ def cmd_run(args) -> int:
     load_config(args.config)  # a broken config fails here, readably, before Prefect starts
     from kundensprache.flows.monthly import monthly_keywords
 
-    folder = monthly_keywords(
-        month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
-    )
+    with _progress_bars():
+        folder = monthly_keywords(
+            month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
+        )
     print_summary(Path(folder))
     return 0
+
+
+def _progress_bars():
+    """Progress bars per stage on a terminal; nothing extra when output goes to a file."""
+    from contextlib import nullcontext
+
+    from kundensprache.core.progress import terminal_bars
+
+    return terminal_bars() if sys.stderr.isatty() else nullcontext()
 
 
 def cmd_ingest(args) -> int:
@@ -198,6 +211,31 @@ def cmd_ingest(args) -> int:
     for r in rows:
         writer.writerow([r["file"], r["source"], r["status"], r["documents"], r["reason"]])
     return 1 if any(r["status"] == "rejected" for r in rows) else 0
+
+
+def _add_inspect(sub) -> None:
+    p = sub.add_parser("inspect", help="show what the ingest reads from files (changes nothing)")
+    p.add_argument("paths", nargs="+", help="files")
+    p.add_argument(
+        "--source",
+        choices=["call", "crm", "email", "search_console"],
+        help="source type (default: from the folder, else the file type)",
+    )
+    p.add_argument("--config", help="kundensprache.toml")
+    p.set_defaults(func=cmd_inspect)
+
+
+def cmd_inspect(args) -> int:
+    from kundensprache.core.config import load_config
+    from kundensprache.ingest.inspect import inspect_file
+
+    config = load_config(args.config)
+    for raw in args.paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise UserFacingError(f"{path}: no such file")
+        sys.stdout.write(inspect_file(path, config, args.source) + "\n")
+    return 0
 
 
 def _source_from_folder(path: Path) -> str | None:

@@ -25,8 +25,10 @@ from kundensprache.clustering import (
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, window
-from kundensprache.extractors.phrases import phrase_key
-from kundensprache.extractors.vocabulary import build_vocabulary
+from kundensprache.core.progress import report
+from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
+from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.pipeline import SHARD_FILES
 from kundensprache.ingest.redact import redact
@@ -55,8 +57,10 @@ from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
 from kundensprache.store import Store
+from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
+EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -73,6 +77,7 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     step = max(1, len(paths) // 10)
 
     def progress(done: int, total: int, name: str) -> None:
+        report("ingest: files", done, total)
         if done == total or done % step == 0:
             log(f"Ingest: {done}/{total} files")
 
@@ -134,18 +139,69 @@ class Vocabulary:
     terms: list[Term]
     doc_accounts: dict[str, str]  # doc_id -> account (or the doc_id itself when unknown)
     documents: int
+    extracted: int = 0  # documents extracted in this run (the rest came from the store)
 
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
-    """Customer vocabulary over the rolling window ending with the report month."""
+    """Customer vocabulary over the rolling window ending with the report month.
+
+    Only documents without a current stored record are extracted (new, changed, or the
+    extraction settings changed); the month aggregates the stored records of its window.
+    """
     since, until = window(month, config.vocabulary.window_months)
-    docs = list(store.iter_documents(since=since, until=until))
-    log(f"Vocabulary: {len(docs)} documents dated {since} to {until}")
+    records = Extractions(store)
+    fingerprint = settings_fingerprint(config.vocabulary, config.company)
+    records.prune()
+    extracted = extract_stale(config, records, fingerprint, since, until, log)
     website = list(read_website(config.paths.inputs / "website"))
-    terms = build_vocabulary(docs, config=config, report_month=month, website_texts=website)
-    log(f"Vocabulary: {len(terms)} candidate phrases")
-    doc_accounts = {d.doc_id: (d.account or d.doc_id) for d in docs}
-    return Vocabulary(terms, doc_accounts, len(docs))
+    accounts: dict[str, str] = {}
+
+    def stream(phrases: bool = True):
+        for r in records.stream(fingerprint, since, until, phrases=phrases):
+            if phrases:
+                accounts[r.doc_id] = r.account or r.doc_id
+            yield (
+                DocInfo(r.doc_id, r.source, r.account, r.date, r.language),
+                unpack(r.head, r.phrases),
+            )
+
+    terms = aggregate(
+        stream,
+        config=config,
+        report_month=month,
+        segment_texts=records.segment_texts,
+        documents=lambda: store.iter_documents(since=since, until=until),
+        website_texts=website,
+    )
+    log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
+    used = {d for t in terms for d in t.doc_ids}
+    doc_accounts = {d: a for d, a in accounts.items() if d in used}
+    return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+
+
+def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
+    """Extract the window's documents that have no current record; returns how many."""
+    stale = records.stale(fingerprint, since, until)
+    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
+    if not stale:
+        return 0
+    hashes = dict(stale)
+    ids = [d for d, _ in stale]
+    extractor = PhraseExtractor(config.vocabulary, config.company)
+    step = max(1, len(ids) // 10)
+    done = 0
+    for i in range(0, len(ids), EXTRACT_BATCH):
+        docs = records.documents(ids[i : i + EXTRACT_BATCH])
+        found = extract_records(docs, extractor, config.vocabulary)
+        records.save(
+            fingerprint,
+            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
+        )
+        before, done = done, done + len(docs)
+        report("vocabulary: documents", done, len(ids))
+        if done == len(ids) or done // step != before // step:
+            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
+    return len(ids)
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
@@ -235,6 +291,7 @@ def run_topics(
     """Cluster the phrases (stable ids against earlier months) and put queries in topics."""
 
     def progress(done: int, total: int) -> None:
+        report("topics: phrases", done, total)
         if done == total or done % 512 == 0:
             log(f"Embedding: {done}/{total}")
 

@@ -95,3 +95,36 @@ def test_thunderbird_attribution_with_a_name_only_goes_to_the_configured_rep(peo
     assert own.date == date(2010, 4, 19)
     assert own.account is None  # web.de is a freemail domain, no company
     assert "Rast" not in _text(result)
+
+
+def test_outlook_msg_inline_image_placeholders_and_hyphenated_names(tmp_path):
+    # No public .msg with inline images was at hand: the project's own .msg builder
+    # (tests/test_ingest_builders.py) writes the OLE structure Outlook writes.
+    from test_ingest_builders import make_msg
+
+    body = (
+        "Hallo Herr Weber,\r\n\r\n[cid:image001.png@01DA1B2C.3D4E5F60]\r\n"
+        "wir brauchen eine Schnittstelle zu DATEV, sagt auch Frau Müller-Lüdenscheidt.\r\n"
+        "Lüdenscheidt meldet sich morgen.\r\n"
+    )
+    data = make_msg("Anke Müller-Lüdenscheidt", "a.mueller@kanal.example",
+                    [("Jonas Weber", "jonas@own.example", 1)], "Anfrage", body)  # fmt: skip
+    path = tmp_path / "anfrage.msg"
+    path.write_bytes(data)
+    result = read_file(path, "email", Config())
+    assert result.status == "accepted", result.reason
+    text = _text(result)
+    assert "cid:" not in text and "image001" not in text
+    assert "Schnittstelle zu DATEV" in text
+    assert "Müller" not in text and "Lüdenscheidt" not in text
+
+
+def test_a_chinese_mail_is_labelled_zh_and_its_phrases_extract_without_error():
+    from kundensprache.extractors.phrases import PhraseExtractor
+
+    (doc,) = _read("gb2312-label-gbk-chars.eml").documents
+    assert doc.language == "zh"
+    extractor = PhraseExtractor()
+    texts = [s.text for s in doc.segments]
+    found = list(extractor.pipe([(t, "zh") for t in texts]))  # crashed on Chinese before
+    assert len(found) == len(texts)

@@ -43,12 +43,9 @@ MAX_FUNCTION_LINES = 60
 # Today's violators, each being split by the helper named beside it. This list only shrinks:
 # an entry that is no longer over its limit fails the test until it is removed here.
 ALLOWED_LONG_MODULES = {
-    "kundensprache/upload/app.py": "security",
 }
 ALLOWED_LONG_FUNCTIONS = {
-    ("extractors/vocabulary.py", "build_vocabulary"): "keywords",
     ("kundensprache/reports/html.py", "render_report"): "deliverables",
-    ("kundensprache/upload/app.py", "create_app"): "security",
 }
 
 

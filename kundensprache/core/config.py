@@ -149,10 +149,22 @@ class UploadConfig:
     users: dict[str, str] = field(default_factory=dict)
     # Secret for session cookies; from the environment in production.
     session_secret: str = ""
-    # Mark the session cookie `Secure`: set true when the page is served over HTTPS.
-    cookie_secure: bool = False
+    # Mark the session cookie `Secure` (sent over HTTPS only). Unset: on whenever the page
+    # is bound to anything but localhost (then it must sit behind HTTPS, see SECURITY.md).
+    cookie_secure: bool | None = None
     # How long a sign-in lasts, in hours.
     session_hours: float = 12.0
+    # Addresses of reverse proxies whose X-Forwarded-For header names the client (for
+    # sign-in throttling); empty: the socket's peer address is the client.
+    trusted_proxies: list[str] = field(default_factory=list)
+    # A request's headers must arrive within this many seconds, its body within
+    # body_timeout_s (plus one second per 50 KB), else the connection is closed.
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 60.0
+    # At most this many connections at once; more are answered 503 at once.
+    max_connections: int = 100
+    # Per user: at most this many MB of accepted uploads per 24 hours (0: no limit).
+    quota_mb_per_day: float = 500.0
 
 
 @dataclass

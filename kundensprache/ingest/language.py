@@ -51,9 +51,13 @@ _SCRIPTS = (
     ("th", ((0x0E00, 0x0E7F),)),
 )
 
+_FIRST_SCRIPT_CHAR = chr(min(lo for _, ranges in _SCRIPTS for lo, _ in ranges))
+
 
 def _script_language(sample: str) -> str | None:
     """ja/ko/zh/ar/he/th when at least a third of the letters are in that script."""
+    if max(sample, default="\0") < _FIRST_SCRIPT_CHAR:  # Latin/Cyrillic/Greek text: one C pass
+        return None
     letters = [ord(c) for c in sample if c.isalpha()]
     if not letters:
         return None

@@ -283,6 +283,14 @@ def _parse(
 
 
 def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config) -> list[Document]:
+    return [doc for doc, _ in documents_with_dates(drafts, source, loaded, config)]
+
+
+def documents_with_dates(
+    drafts: list[Draft], source: str, loaded: _Loaded, config: Config
+) -> list[tuple[Document, str]]:
+    """Documents and where each one's date came from: its own (a date column, a Date:
+    header, a Datum: line, the file name), the upload's sidecar, or the file's mtime."""
     names = set(config.company.people)
     uploader = loaded.meta.get("uploaded_by")
     if isinstance(uploader, str) and uploader.strip():
@@ -297,18 +305,17 @@ def _documents(drafts: list[Draft], source: str, loaded: _Loaded, config: Config
         loaded.meta.get("account") if isinstance(loaded.meta.get("account"), str) else None
     )
     docs = []
-    by_mtime = 0
     for draft in drafts:
-        if draft.date is None and meta_date is None:
-            by_mtime += 1
+        origin = "the file's own" if draft.date else "the upload's" if meta_date else "mtime"
         draft.date = draft.date or meta_date or loaded.mtime
         draft.account = draft.account or meta_account
         doc = build_document(draft, source, loaded.rel, names)
         if doc is not None:
-            docs.append(doc)
-    if by_mtime and docs:
+            docs.append((doc, origin))
+    by_mtime = sum(origin == "mtime" for _, origin in docs)
+    if by_mtime:
         loaded.notes.append(
-            f"{min(by_mtime, len(docs))} document(s) without a date of their own, "
+            f"{by_mtime} document(s) without a date of their own, "
             "dated by the file's modification time"
         )
     return docs

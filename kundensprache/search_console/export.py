@@ -128,7 +128,8 @@ def read_export(path: Path) -> list[QueryRow]:
                 if info.file_size > MAX_ZIP_MEMBER_BYTES:
                     raise ExportError(f"{path}: {members[0]} is implausibly large")
                 return parse_export_text(
-                    decode_export(zf.read(members[0]), f"{path}:{members[0]}"), f"{path}:{members[0]}"
+                    decode_export(zf.read(members[0]), f"{path}:{members[0]}"),
+                    f"{path}:{members[0]}",
                 )
         except zipfile.BadZipFile as exc:
             raise ExportError(f"{path}: not a valid zip file") from exc

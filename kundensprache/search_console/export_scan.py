@@ -135,16 +135,16 @@ def _read_one(
     if suffix not in (".csv", ".zip"):
         return ExportVerdict(shown, "rejected", "not a Search Console export (.csv or .zip)")
     if name in DATES_NAMES or name in FILTERS_NAMES:
-        period = _folder_period(path.parent)
+        period = folder_period(path.parent)
         what = "days" if name in DATES_NAMES else "filters"
         return ExportVerdict(
             shown, "accepted", f"the {what} of the export beside it ({_describe(period)})"
         )
     try:
         if suffix == ".zip":
-            text, period = _zip_queries(path)
+            text, period = zip_queries(path)
         else:
-            text, period = decode_export(path.read_bytes(), shown), _folder_period(path.parent)
+            text, period = decode_export(path.read_bytes(), shown), folder_period(path.parent)
             if not _is_queries_table(text):
                 return ExportVerdict(shown, "rejected", _not_queries(text))
         rows = parse_export_text(text, shown)
@@ -161,7 +161,7 @@ def _read_one(
     return rows, named
 
 
-def _zip_queries(path: Path) -> tuple[str, Period]:
+def zip_queries(path: Path) -> tuple[str, Period]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = {Path(n).name.lower(): n for n in zf.namelist()}
@@ -185,7 +185,7 @@ def _zip_queries(path: Path) -> tuple[str, Period]:
         raise ExportError("not a valid zip file") from exc
 
 
-def _folder_period(folder: Path) -> Period:
+def folder_period(folder: Path) -> Period:
     """The period of an unpacked UI export: Dates.csv / Filters.csv in the same folder."""
     period = Period()
     for child in sorted(folder.iterdir()):

@@ -107,3 +107,15 @@ uploads = Table(
     Column("ingest_status", String(16)),  # what that run reported: accepted|duplicate|rejected
     Column("ingest_reason", Text, nullable=False, default=""),
 )
+
+# One row per document: its extraction record (extractors.records packs the bytes), valid
+# while the content hash and the extraction-settings fingerprint still match (extractions.py).
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("content_hash", String(32), nullable=False),
+    Column("fingerprint", String(32), nullable=False),
+    Column("head", LargeBinary, nullable=False),  # small: read by the month's first pass
+    Column("phrases", LargeBinary, nullable=False),
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from kundensprache.store.db import Store
 from kundensprache.store.schema import file_results, uploads
@@ -66,6 +66,16 @@ class UploadLog:
         """The user's files that were accepted at upload (ingested or not), oldest first."""
         query = select(uploads).where(uploads.c.user == user, uploads.c.status == "received")
         return self._rows(query.order_by(uploads.c.id))
+
+    def stored_bytes_since(self, user: str, since_iso: str) -> int:
+        """Bytes of the user's accepted uploads at or after ``since_iso`` (the upload quota)."""
+        query = select(func.coalesce(func.sum(uploads.c.size), 0)).where(
+            uploads.c.user == user,
+            uploads.c.status == "received",
+            uploads.c.uploaded_at >= since_iso,
+        )
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def mark_run(self, row_id: int, run: str, ingest_status: str, ingest_reason: str) -> None:
         with self._engine.begin() as conn:

@@ -32,6 +32,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Benutzername oder Passwort ist falsch.",
         "en": "User name or password is wrong.",
     },
+    "duplicate_content": {
+        "de": "Dieser Inhalt liegt schon vor und wird nicht doppelt gezählt.",
+        "en": "This content is already there and is not counted twice.",
+    },
+    "over_quota": {
+        "de": "Tageskontingent erreicht (höchstens {mb} MB in 24 Stunden). Bitte morgen erneut.",
+        "en": "Daily quota reached (at most {mb} MB in 24 hours). Please try again tomorrow.",
+    },
     "login_throttled": {
         "de": "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie einige Minuten.",
         "en": "Too many failed sign-ins. Please wait a few minutes.",
@@ -167,6 +175,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "err_413": {
         "de": "Die Übergabe ist zu groß (höchstens {mb} MB). Bitte in mehreren Schritten übergeben.",
         "en": "The hand-over is too large (at most {mb} MB). Please hand it over in several steps.",
+    },
+    "err_408": {
+        "de": "Die Anfrage kam zu langsam an und wurde abgebrochen. Bitte erneut versuchen.",
+        "en": "The request arrived too slowly and was cut off. Please try again.",
     },
     "err_500": {
         "de": "Etwas ist schiefgegangen. Bitte versuchen Sie es erneut; das Problem wurde protokolliert.",

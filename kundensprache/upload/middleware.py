@@ -7,6 +7,7 @@ without one (chunked) is counted while it streams and cut off the moment it pass
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from starlette.responses import Response
@@ -101,3 +102,103 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+class ServerSessions:
+    """Looks up the server-side session named by the cookie (``scope["session_obj"]``) and,
+    when a route started or ended one (``scope["session_changed"]``), sets or clears the
+    cookie on the response. The cookie is only an opaque id."""
+
+    def __init__(self, app: ASGIApp, sessions, cookie: str, secure: bool, max_age: int):
+        self.app = app
+        self.sessions = sessions
+        self.cookie = cookie
+        self.secure = secure
+        self.max_age = max_age
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope["session_obj"] = self.sessions.get(_cookie(scope, self.cookie))
+        scope["session_changed"] = False
+
+        async def with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and scope.get("session_changed"):
+                headers = list(message.get("headers", []))
+                headers.append((b"set-cookie", self._set_cookie(scope.get("session_obj"))))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)
+
+    def _set_cookie(self, session) -> bytes:
+        value, age = (session.id, self.max_age) if session is not None else ("", 0)
+        parts = [f"{self.cookie}={value}", "Path=/", f"Max-Age={age}", "HttpOnly", "SameSite=Lax"]
+        if self.secure:
+            parts.append("Secure")
+        return "; ".join(parts).encode("latin-1")
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None
+
+
+class BodyTimeout(Exception):
+    """Raised from ``receive`` when the body does not arrive in time."""
+
+
+class BodyDeadline:
+    """A request body must arrive within ``base_s`` plus one second per ``bytes_per_s`` of
+    its declared length, and no single read may wait longer than ``base_s``: a client that
+    sends one byte every few seconds is answered 408 and disconnected instead of holding a
+    connection (and a worker) open indefinitely."""
+
+    def __init__(self, app: ASGIApp, base_s: float, bytes_per_s: int, timed_out):
+        self.app = app
+        self.base_s = base_s
+        self.bytes_per_s = bytes_per_s
+        self.timed_out = timed_out
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        budget = self.base_s + (_content_length(scope) or 0) / self.bytes_per_s
+        deadline = loop.time() + budget
+        started = False
+
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:  # e.g. waiting for a disconnect while answering: no deadline
+                return await receive()
+            left = min(deadline - loop.time(), self.base_s)
+            if left <= 0:
+                raise BodyTimeout
+            try:
+                message = await asyncio.wait_for(receive(), timeout=left)
+            except TimeoutError:
+                raise BodyTimeout from None
+            body_done = message["type"] != "http.request" or not message.get("more_body")
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, tracking_send)
+        except BodyTimeout:
+            if not started:
+                await self.timed_out(scope)(scope, receive, send)
