@@ -49,10 +49,10 @@ def read_files_task(config: Config, shard: list[tuple[str, str]]):
 
 
 @task(name="store-files", cache_policy=NO_CACHE)
-def store_files_task(config: Config, read, done: int, total: int):
+def store_files_task(config: Config, read, before: int, total: int):
     with Store(config.store_url) as store:
-        results = stages.store_shard(store, read)
-    _log(f"Ingest: {done}/{total} files")
+        results = stages.store_shard(store, read, before, total)
+    _log(f"Ingest: {before + len(results)}/{total} files")
     return results
 
 
@@ -61,6 +61,21 @@ def ingest_report_task(config: Config, results) -> list[dict[str, str]]:
     with Store(config.store_url) as store:
         stages.log_ingest(results, store, log=_log)
     return stages.ingest_report_rows(results)
+
+
+@task(name="plan-extraction", cache_policy=NO_CACHE)
+def plan_extraction_task(config: Config, month: str, workers: int) -> stages.ExtractionPlan:
+    since, until = stages.vocabulary_window(config, month)
+    with Store(config.store_url) as store:
+        plan = stages.plan_extraction(config, store, since, until, workers)
+    _log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
+    return plan
+
+
+@task(name="extract-documents", cache_policy=NO_CACHE)  # records go to the store
+def extract_task(config: Config, fingerprint: str, batch: list[tuple[str, str]]) -> int:
+    with Store(config.store_url) as store:
+        return stages.extract_shard(config, store, fingerprint, batch)
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
@@ -101,6 +116,17 @@ def write_task(config: Config, month: str, files: dict[str, str]) -> str:
     return str(folder)
 
 
+def extract(config: Config, month: str) -> None:
+    """Extract the documents without a stored record, in parallel where the runner allows;
+    the vocabulary task then aggregates the stored records."""
+    plan = plan_extraction_task(config, month, worker_count(config.engine))
+    futures = [extract_task.submit(config, plan.fingerprint, b) for b in plan.batches]
+    done = 0
+    for future in futures:
+        done += future.result()
+        _log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+
+
 def ingest(config: Config) -> list[dict[str, str]]:
     """Read the shards in parallel, store them one after the other in shard order."""
     shards = stages.ingest_shards(config, worker_count(config.engine))
@@ -108,9 +134,9 @@ def ingest(config: Config) -> list[dict[str, str]]:
     _log(f"Ingest: {total} files in {config.paths.inputs}")
     stored, previous, done = [], [], 0
     for shard in shards:
-        done += len(shard)
         read = read_files_task.submit(config, shard)
-        previous = [store_files_task.submit(config, read, done, total, wait_for=previous)]
+        before, done = done, done + len(shard)
+        previous = [store_files_task.submit(config, read, before, total, wait_for=previous)]
         stored.extend(previous)
     return ingest_report_task(config, [r for f in stored for r in f.result()])
 
@@ -129,6 +155,7 @@ def keyword_month(
     config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
     storage = result_storage(config)
     ingest_rows = ingest(config)
+    extract(config, month)
     vocabulary = vocabulary_task(config, month)
     search = search_console_task(config, month)
     queries = search.queries

@@ -100,9 +100,16 @@ def read_shard(config: Config, store: Store, shard: Sequence[tuple[str, str]]):
     return ingest.read_paths(paths, store, config, inbox=config.paths.inputs)
 
 
-def store_shard(store: Store, read: Sequence[ingest.ReadFile]) -> list[FileResult]:
-    """Store one read batch; batches must be stored in shard order (see ``store_read``)."""
-    return ingest.store_read(read, store)
+def store_shard(
+    store: Store, read: Sequence[ingest.ReadFile], before: int = 0, total: int = 0
+) -> list[FileResult]:
+    """Store one read batch; batches must be stored in shard order (see ``store_read``).
+    ``before``: files of the earlier shards, ``total``: of all (for progress)."""
+
+    def progress(done: int, _count: int, _name: str) -> None:
+        report("ingest: files", before + done, total or len(read))
+
+    return ingest.store_read(read, store, progress=progress)
 
 
 def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_log) -> None:
@@ -148,11 +155,10 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
     Only documents without a current stored record are extracted (new, changed, or the
     extraction settings changed); the month aggregates the stored records of its window.
     """
-    since, until = window(month, config.vocabulary.window_months)
+    since, until = vocabulary_window(config, month)
+    extracted = extract_stale(config, store, since, until, log)
     records = Extractions(store)
     fingerprint = settings_fingerprint(config.vocabulary, config.company)
-    records.prune()
-    extracted = extract_stale(config, records, fingerprint, since, until, log)
     website = list(read_website(config.paths.inputs / "website"))
     accounts: dict[str, str] = {}
 
@@ -179,29 +185,68 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
     return Vocabulary(terms, doc_accounts, len(accounts), extracted)
 
 
-def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
+def extract_stale(config: Config, store: Store, since, until, log: Log = _default_log) -> int:
     """Extract the window's documents that have no current record; returns how many."""
-    stale = records.stale(fingerprint, since, until)
-    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
-    if not stale:
-        return 0
-    hashes = dict(stale)
-    ids = [d for d, _ in stale]
-    extractor = PhraseExtractor(config.vocabulary, config.company)
-    step = max(1, len(ids) // 10)
+    plan = plan_extraction(config, store, since, until)
+    log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
+    step = max(1, plan.documents // 10)
     done = 0
-    for i in range(0, len(ids), EXTRACT_BATCH):
-        docs = records.documents(ids[i : i + EXTRACT_BATCH])
-        found = extract_records(docs, extractor, config.vocabulary)
-        records.save(
-            fingerprint,
-            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
-        )
-        before, done = done, done + len(docs)
-        report("vocabulary: documents", done, len(ids))
-        if done == len(ids) or done // step != before // step:
-            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
-    return len(ids)
+    for batch in plan.batches:
+        before, done = done, done + extract_shard(config, store, plan.fingerprint, batch)
+        report("vocabulary: documents", done, plan.documents)
+        if done == plan.documents or done // step != before // step:
+            log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+    return plan.documents
+
+
+@dataclass
+class ExtractionPlan:
+    """The window's documents without a current stored record, in batches of
+    (doc_id, content hash): each batch is extracted by one task, anywhere."""
+
+    fingerprint: str
+    batches: list[list[tuple[str, str]]]
+
+    @property
+    def documents(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+
+def vocabulary_window(config: Config, month: str):
+    """(first, last) day of the documents the report month's vocabulary counts."""
+    return window(month, config.vocabulary.window_months)
+
+
+def plan_extraction(config: Config, store: Store, since, until, workers: int = 1) -> ExtractionPlan:
+    """What is left to extract, split so that every worker gets a share (a document's
+    record depends on its text and the settings only, so the split changes no result)."""
+    records = Extractions(store)
+    records.prune()
+    fingerprint = settings_fingerprint(config.vocabulary, config.company)
+    stale = records.stale(fingerprint, since, until)
+    size = max(1, min(EXTRACT_BATCH, -(-len(stale) // max(1, workers))))
+    return ExtractionPlan(fingerprint, [stale[i : i + size] for i in range(0, len(stale), size)])
+
+
+_extractors: dict[str, PhraseExtractor] = {}  # per process: a worker reuses its spaCy setup
+
+
+def extract_shard(
+    config: Config, store: Store, fingerprint: str, batch: Sequence[tuple[str, str]]
+) -> int:
+    """Extract one batch of documents and store their records; returns how many."""
+    records = Extractions(store)
+    hashes = dict(batch)
+    extractor = _extractors.get(fingerprint)
+    if extractor is None:
+        extractor = _extractors[fingerprint] = PhraseExtractor(config.vocabulary, config.company)
+    docs = records.documents(list(hashes))
+    found = extract_records(docs, extractor, config.vocabulary)
+    records.save(
+        fingerprint,
+        [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
+    )
+    return len(docs)
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
