@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
@@ -21,6 +21,7 @@ from kundensprache.core.config import Config, load_config
 from kundensprache.core.months import last_complete_month, parse_month
 from kundensprache.flows.caching import cached, result_storage
 from kundensprache.flows.runners import task_runner, worker_count
+from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
@@ -103,14 +104,14 @@ def match_task(config: Config, month: str, terms, queries, topics, doc_accounts)
 
 
 @task(name="render-outputs", cache_policy=NO_CACHE)  # cheaper to redo than to hash
-def render_task(month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
+def render_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
     return stages.render_outputs(
-        month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
     )
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_task(config: Config, month: str, files: dict[str, str]) -> str:
+def write_task(config: Config, month: str, files: dict[str, str | bytes]) -> str:
     folder = stages.write_outputs(config, month, files)
     _log(f"Wrote {', '.join(sorted(files))} to {folder}")
     return str(folder)
@@ -164,7 +165,9 @@ def keyword_month(
         config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
     report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
-    files = render_task(month, candidates, unmatched, queries, topics, vocabulary, report_rows)
+    files = render_task(
+        config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
+    )
     folder = write_task(config, month, files)
     top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
     create_table_artifact(
@@ -172,6 +175,8 @@ def keyword_month(
         table=[{k: r[k] for k in ARTIFACT_COLUMNS} for r in top],
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
     )
+    summary = summary_markdown(Path(folder), month, config.report.language)
+    create_markdown_artifact(key="monthly-summary", markdown=summary)
     return folder
 
 

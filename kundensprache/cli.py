@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ------------------------------------------------------------------------------ commands
 def cmd_demo(args) -> int:
-    from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+    from kundensprache.sample_data import PREVIOUS_MONTH, SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 
     outputs = Path(args.outputs).resolve()
     if "PREFECT_HOME" not in os.environ:  # keep the demo's Prefect state out of the home folder
@@ -125,14 +125,15 @@ def cmd_demo(args) -> int:
         os.environ["PREFECT_HOME"] = str(outputs / ".prefect")
     from kundensprache.flows.monthly import monthly_keywords
 
-    print(f"Demo: the monthly flow for {SAMPLE_MONTH} on the sample data in {SAMPLE_DIR}")
-    folder = monthly_keywords(
-        month=SAMPLE_MONTH,
-        inputs=str(SAMPLE_DIR),
-        outputs=str(outputs),
-        config_file=str(SAMPLE_CONFIG),
-        work=str(outputs / ".work"),
-    )
+    for month in (PREVIOUS_MONTH, SAMPLE_MONTH):  # two months, so the report has history
+        print(f"Demo: the monthly flow for {month} on the sample data in {SAMPLE_DIR}")
+        folder = monthly_keywords(
+            month=month,
+            inputs=str(SAMPLE_DIR),
+            outputs=str(outputs),
+            config_file=str(SAMPLE_CONFIG),
+            work=str(outputs / ".work"),
+        )
     print_summary(Path(folder))
     return 0
 
@@ -323,9 +324,13 @@ def print_summary(folder: Path) -> None:
         "clusters.csv",
         "unmatched_queries.csv",
         "ingest_report.csv",
+        "keyword_candidates.xlsx",
         "report.html",
     ):
         print(f"  {folder / name}")
+    briefs = sorted((folder / "briefs").glob("*.md"))
+    if briefs:
+        print(f"  {folder / 'briefs'}/ ({len(briefs)} topic briefs)")
     print()
     print(f"{'score':>5}  {'opportunity':<17} {'keyword':<40} topic")
     for r in rows[:10]:
