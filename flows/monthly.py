@@ -16,7 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 
-from kundensprache import stages
+from kundensprache import shards, stages
 from kundensprache.core.config import Config, load_config
 from kundensprache.core.months import last_complete_month, parse_month
 from kundensprache.flows.caching import cached, result_storage
@@ -46,13 +46,13 @@ def _log(message: str) -> None:
 @task(name="read-files", cache_policy=NO_CACHE)
 def read_files_task(config: Config, shard: list[tuple[str, str]]):
     with Store(config.store_url) as store:
-        return stages.read_shard(config, store, shard)
+        return shards.read_shard(config, store, shard)
 
 
 @task(name="store-files", cache_policy=NO_CACHE)
 def store_files_task(config: Config, read, before: int, total: int):
     with Store(config.store_url) as store:
-        results = stages.store_shard(store, read, before, total)
+        results = shards.store_shard(store, read, before, total)
     _log(f"Ingest: {before + len(results)}/{total} files")
     return results
 
@@ -65,10 +65,10 @@ def ingest_report_task(config: Config, results) -> list[dict[str, str]]:
 
 
 @task(name="plan-extraction", cache_policy=NO_CACHE)
-def plan_extraction_task(config: Config, month: str, workers: int) -> stages.ExtractionPlan:
-    since, until = stages.vocabulary_window(config, month)
+def plan_extraction_task(config: Config, month: str, workers: int) -> shards.ExtractionPlan:
+    since, until = shards.vocabulary_window(config, month)
     with Store(config.store_url) as store:
-        plan = stages.plan_extraction(config, store, since, until, workers)
+        plan = shards.plan_extraction(config, store, since, until, workers)
     _log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
     return plan
 
@@ -76,7 +76,7 @@ def plan_extraction_task(config: Config, month: str, workers: int) -> stages.Ext
 @task(name="extract-documents", cache_policy=NO_CACHE)  # records go to the store
 def extract_task(config: Config, fingerprint: str, batch: list[tuple[str, str]]) -> int:
     with Store(config.store_url) as store:
-        return stages.extract_shard(config, store, fingerprint, batch)
+        return shards.extract_shard(config, store, fingerprint, batch)
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
@@ -130,11 +130,11 @@ def extract(config: Config, month: str) -> None:
 
 def ingest(config: Config) -> list[dict[str, str]]:
     """Read the shards in parallel, store them one after the other in shard order."""
-    shards = stages.ingest_shards(config, worker_count(config.engine))
-    total = sum(len(s) for s in shards)
+    batches = shards.ingest_shards(config, worker_count(config.engine))
+    total = sum(len(b) for b in batches)
     _log(f"Ingest: {total} files in {config.paths.inputs}")
     stored, previous, done = [], [], 0
-    for shard in shards:
+    for shard in batches:
         read = read_files_task.submit(config, shard)
         before, done = done, done + len(shard)
         previous = [store_files_task.submit(config, read, before, total, wait_for=previous)]

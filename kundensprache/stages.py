@@ -26,11 +26,10 @@ from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import month_bounds, shift_month, window
 from kundensprache.core.progress import report
-from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
-from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
-from kundensprache.ingest.pipeline import SHARD_FILES
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     CANDIDATE_COLUMNS,
@@ -67,11 +66,11 @@ from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
+from kundensprache.shards import extract_shard, plan_extraction, vocabulary_window
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
-EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -95,32 +94,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     results = ingest.ingest_paths(paths, store, config, inbox=inbox, progress=progress)
     log_ingest(results, store, log)
     return results
-
-
-def ingest_shards(config: Config, workers: int = 1) -> list[list[tuple[str, str]]]:
-    """The inbox's files as (path, source) batches, each read by one task, anywhere: at
-    most ``SHARD_FILES`` files, and a small inbox still gives every worker a share."""
-    paths = [(str(p), s) for p, s in ingest.discover(config.paths.inputs)]
-    size = max(1, min(SHARD_FILES, -(-len(paths) // max(1, workers))))
-    return [paths[i : i + size] for i in range(0, len(paths), size)]
-
-
-def read_shard(config: Config, store: Store, shard: Sequence[tuple[str, str]]):
-    """Read and redact one batch of files (stores nothing): a list of ``ingest.ReadFile``."""
-    paths = [(Path(p), s) for p, s in shard]
-    return ingest.read_paths(paths, store, config, inbox=config.paths.inputs)
-
-
-def store_shard(
-    store: Store, read: Sequence[ingest.ReadFile], before: int = 0, total: int = 0
-) -> list[FileResult]:
-    """Store one read batch; batches must be stored in shard order (see ``store_read``).
-    ``before``: files of the earlier shards, ``total``: of all (for progress)."""
-
-    def progress(done: int, _count: int, _name: str) -> None:
-        report("ingest: files", before + done, total or len(read))
-
-    return ingest.store_read(read, store, progress=progress)
 
 
 def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_log) -> None:
@@ -219,56 +192,6 @@ def extract_stale(config: Config, store: Store, since, until, log: Log = _defaul
         if done == plan.documents or done // step != before // step:
             log(f"Vocabulary: {done}/{plan.documents} documents extracted")
     return plan.documents
-
-
-@dataclass
-class ExtractionPlan:
-    """The window's documents without a current stored record, in batches of
-    (doc_id, content hash): each batch is extracted by one task, anywhere."""
-
-    fingerprint: str
-    batches: list[list[tuple[str, str]]]
-
-    @property
-    def documents(self) -> int:
-        return sum(len(b) for b in self.batches)
-
-
-def vocabulary_window(config: Config, month: str):
-    """(first, last) day of the documents the report month's vocabulary counts."""
-    return window(month, config.vocabulary.window_months)
-
-
-def plan_extraction(config: Config, store: Store, since, until, workers: int = 1) -> ExtractionPlan:
-    """What is left to extract, split so that every worker gets a share (a document's
-    record depends on its text and the settings only, so the split changes no result)."""
-    records = Extractions(store)
-    records.prune()
-    fingerprint = settings_fingerprint(config.vocabulary, config.company)
-    stale = records.stale(fingerprint, since, until)
-    size = max(1, min(EXTRACT_BATCH, -(-len(stale) // max(1, workers))))
-    return ExtractionPlan(fingerprint, [stale[i : i + size] for i in range(0, len(stale), size)])
-
-
-_extractors: dict[str, PhraseExtractor] = {}  # per process: a worker reuses its spaCy setup
-
-
-def extract_shard(
-    config: Config, store: Store, fingerprint: str, batch: Sequence[tuple[str, str]]
-) -> int:
-    """Extract one batch of documents and store their records; returns how many."""
-    records = Extractions(store)
-    hashes = dict(batch)
-    extractor = _extractors.get(fingerprint)
-    if extractor is None:
-        extractor = _extractors[fingerprint] = PhraseExtractor(config.vocabulary, config.company)
-    docs = records.documents(list(hashes))
-    found = extract_records(docs, extractor, config.vocabulary)
-    records.save(
-        fingerprint,
-        [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
-    )
-    return len(docs)
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
