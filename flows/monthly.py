@@ -18,7 +18,8 @@ from prefect.client.orchestration import get_client
 
 from kundensprache import shards, stages
 from kundensprache.core.config import Config, load_config
-from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.core.errors import KundenspracheError
+from kundensprache.core.months import Month, last_complete_month
 from kundensprache.flows.caching import cached, result_storage
 from kundensprache.flows.runners import task_runner, worker_count
 from kundensprache.reports.summary import summary_markdown
@@ -85,8 +86,25 @@ def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
         return stages.run_vocabulary(config, store, month, log=_log)
 
 
+def _unexpected(task, task_run, state) -> bool:
+    """Retry only what may be transient: an expected failure (no access, quota, ...) is final."""
+    try:
+        state.result()
+    except KundenspracheError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 # The API client retries throttling itself; a task retry covers a dropped connection.
-@task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+@task(
+    name="search-console",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=_unexpected,
+)
 def search_console_task(config: Config, month: str) -> stages.SearchData:
     with Store(config.store_url) as store:
         return stages.run_search_console(config, store, month, log=_log)
@@ -194,8 +212,7 @@ def monthly_keywords(
     """
     paths = {"config_file": config_file, "inputs": inputs, "outputs": outputs, "work": work}
     config = run_config(**paths)
-    month = month or last_complete_month()
-    parse_month(month)
+    month = str(Month.parse(month or last_complete_month()))
     with Store(config.store_url) as store:  # creates the tables once, before tasks open it
         _log(
             f"Report month {month}: inputs {config.paths.inputs}, outputs "

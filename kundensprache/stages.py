@@ -24,7 +24,7 @@ from kundensprache.clustering import (
 )
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
-from kundensprache.core.months import month_bounds, shift_month, window
+from kundensprache.core.months import shift_month, window
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.records import settings_fingerprint, unpack
@@ -32,10 +32,6 @@ from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
-    CANDIDATE_COLUMNS,
-    CLUSTER_COLUMNS,
-    INGEST_COLUMNS,
-    UNMATCHED_COLUMNS,
     Candidate,
     build_candidates,
     cluster_rows,
@@ -62,9 +58,10 @@ from kundensprache.reports.briefs import (
 )
 from kundensprache.reports.history import History, build_history
 from kundensprache.reports.html import ReportData, render_report
+from kundensprache.reports.tables import TABLES, ingest_report_rows
 from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import fetch_month, query_rows_from_api
+from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
 from kundensprache.shards import extract_shard, plan_extraction, vocabulary_window
 from kundensprache.store import Store
@@ -104,24 +101,6 @@ def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_
     )
     for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
         log(f"Rejected {row['file']}: {row['reason']}")
-
-
-def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
-    """Rows of ingest_report.csv. File names go through redaction too: sales staff name
-    files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    rows = []
-    for r in results:
-        count = r.document_count or len(r.documents)
-        rows.append(
-            {
-                "file": redact(r.file),
-                "source": r.source,
-                "status": r.status,
-                "documents": str(count if r.status == "accepted" else 0),
-                "reason": redact(r.reason),
-            }
-        )
-    return rows
 
 
 # -------------------------------------------------------------------------- vocabulary
@@ -260,6 +239,16 @@ def _redacted(row: dict[str, str]) -> dict[str, str]:
     return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
+def check_search_console(config: Config, month: str) -> None:
+    """Before a run starts: fail now, with the client's message, if the month's Search
+    Console rows cannot be fetched (key file, sign-in, access, quota, month not final,
+    service unreachable). Nothing to check without a property (UI exports)."""
+    if not config.search_console.property:
+        return
+    with Store(config.store_url) as store:
+        check_month(config.search_console, month, store)
+
+
 # ------------------------------------------------------------------------ topics + match
 @dataclass
 class Topics:
@@ -388,11 +377,10 @@ def render_outputs(
     )
     unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
     language = config.report.language
+    table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
     sheets = [
-        Sheet("keyword_candidates", CANDIDATE_COLUMNS, cand_rows),
-        Sheet("clusters", CLUSTER_COLUMNS, clusters),
-        Sheet("unmatched_queries", UNMATCHED_COLUMNS, unmatched_list),
-        Sheet("ingest_report", INGEST_COLUMNS, ingest_rows),
+        Sheet(name, columns, rows)
+        for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
     ]
     files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
     files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
@@ -485,8 +473,3 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
 
 def write_outputs(config: Config, month: str, files: dict[str, str | bytes]) -> Path:
     return write_month(config.paths.outputs, month, files)
-
-
-def month_range_text(month: str) -> str:
-    start, end = month_bounds(month)
-    return f"{start.isoformat()}..{end.isoformat()}"

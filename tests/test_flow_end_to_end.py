@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kundensprache import cli
-from kundensprache.matching.candidates import CANDIDATE_COLUMNS
+from kundensprache.reports.tables import CANDIDATE_COLUMNS
 from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 from kundensprache.store import Store
 

@@ -16,14 +16,12 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kundensprache.core.errors import ConfigError
+
 ENV_PREFIX = "KUNDENSPRACHE_"
 DEFAULT_CONFIG_NAME = "kundensprache.toml"
 RUNNERS = ("local", "dask")
 REPORT_LANGUAGES = ("de", "en")  # languages of report.html, the workbook and the briefs
-
-
-class ConfigError(ValueError):
-    """A config file or environment variable that cannot be used; the message names it."""
 
 
 @dataclass
