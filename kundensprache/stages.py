@@ -30,6 +30,7 @@ from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.person_names import looks_like_person_name
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -370,7 +371,9 @@ def render_outputs(
     ingest_rows: Sequence[dict[str, str]],
 ) -> dict[str, str | bytes]:
     """File name -> content for the month's output folder. Also records the month's topic
-    figures in the store, for the report's history."""
+    figures in the store, for the report's history. Last privacy gate: a candidate that looks
+    like a person's name is never written, whatever redaction missed."""
+    candidates = [c for c in candidates if not looks_like_person_name(c.term.keyword)]
     cand_rows = [c.row() for c in candidates]
     clusters = cluster_rows(
         candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts

@@ -25,6 +25,7 @@ from kundensprache.ingest.documents import Draft, build_document
 from kundensprache.ingest.emails import EmailContext, read_email
 from kundensprache.ingest.errors import Rejected
 from kundensprache.ingest.pseudonyms import redact_path
+from kundensprache.ingest.redact import redact
 from kundensprache.store import Store
 
 SUFFIXES = {
@@ -241,10 +242,10 @@ def _result(loaded: _Loaded, name: str, source: str, config: Config) -> FileResu
     try:
         drafts, notes = _parse(loaded.data, name, source, config, loaded.meta)
     except Rejected as exc:
-        result.reason = str(exc)
+        result.reason = redact(str(exc))  # a reason may quote a row of the file
         return result
     except Exception as exc:  # a reader bug must not stop the run; report it
-        result.reason = f"could not read file: {type(exc).__name__}: {exc}"
+        result.reason = redact(f"could not read file: {type(exc).__name__}: {exc}")
         return result
     docs = _documents(drafts, source, loaded, config)
     if not docs:
@@ -258,7 +259,7 @@ def _result(loaded: _Loaded, name: str, source: str, config: Config) -> FileResu
     result.status = "accepted"
     result.documents = list(unique.values())
     result.document_count = len(result.documents)
-    result.reason = "; ".join([*loaded.notes, *notes])
+    result.reason = redact("; ".join([*loaded.notes, *notes]))
     return result
 
 
