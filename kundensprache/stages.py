@@ -26,10 +26,11 @@ from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import shift_month, window
 from kundensprache.core.progress import report
-from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
-from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.person_names import looks_like_person_name
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -63,11 +64,11 @@ from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
+from kundensprache.shards import extract_shard, plan_extraction, vocabulary_window
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
-EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -89,6 +90,11 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
             log(f"Ingest: {done}/{total} files")
 
     results = ingest.ingest_paths(paths, store, config, inbox=inbox, progress=progress)
+    log_ingest(results, store, log)
+    return results
+
+
+def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_log) -> None:
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
     log(
         f"Ingest: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
@@ -96,7 +102,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     )
     for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
         log(f"Rejected {row['file']}: {row['reason']}")
-    return results
 
 
 # -------------------------------------------------------------------------- vocabulary
@@ -114,11 +119,10 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
     Only documents without a current stored record are extracted (new, changed, or the
     extraction settings changed); the month aggregates the stored records of its window.
     """
-    since, until = window(month, config.vocabulary.window_months)
+    since, until = vocabulary_window(config, month)
+    extracted = extract_stale(config, store, since, until, log)
     records = Extractions(store)
     fingerprint = settings_fingerprint(config.vocabulary, config.company)
-    records.prune()
-    extracted = extract_stale(config, records, fingerprint, since, until, log)
     website = list(read_website(config.paths.inputs / "website"))
     accounts: dict[str, str] = {}
 
@@ -156,29 +160,18 @@ class WindowDocuments:
         return self.store.iter_documents(since=self.since, until=self.until)
 
 
-def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
+def extract_stale(config: Config, store: Store, since, until, log: Log = _default_log) -> int:
     """Extract the window's documents that have no current record; returns how many."""
-    stale = records.stale(fingerprint, since, until)
-    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
-    if not stale:
-        return 0
-    hashes = dict(stale)
-    ids = [d for d, _ in stale]
-    extractor = PhraseExtractor(config.vocabulary, config.company)
-    step = max(1, len(ids) // 10)
+    plan = plan_extraction(config, store, since, until)
+    log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
+    step = max(1, plan.documents // 10)
     done = 0
-    for i in range(0, len(ids), EXTRACT_BATCH):
-        docs = records.documents(ids[i : i + EXTRACT_BATCH])
-        found = extract_records(docs, extractor, config.vocabulary)
-        records.save(
-            fingerprint,
-            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
-        )
-        before, done = done, done + len(docs)
-        report("vocabulary: documents", done, len(ids))
-        if done == len(ids) or done // step != before // step:
-            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
-    return len(ids)
+    for batch in plan.batches:
+        before, done = done, done + extract_shard(config, store, plan.fingerprint, batch)
+        report("vocabulary: documents", done, plan.documents)
+        if done == plan.documents or done // step != before // step:
+            log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+    return plan.documents
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
@@ -378,7 +371,9 @@ def render_outputs(
     ingest_rows: Sequence[dict[str, str]],
 ) -> dict[str, str | bytes]:
     """File name -> content for the month's output folder. Also records the month's topic
-    figures in the store, for the report's history."""
+    figures in the store, for the report's history. Last privacy gate: a candidate that looks
+    like a person's name is never written, whatever redaction missed."""
+    candidates = [c for c in candidates if not looks_like_person_name(c.term.keyword)]
     cand_rows = [c.row() for c in candidates]
     clusters = cluster_rows(
         candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
