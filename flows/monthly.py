@@ -43,10 +43,16 @@ def ingest_task(config: Config) -> list[dict[str, str]]:
         return stages.ingest_report_rows(stages.run_ingest(config, store, log=_log))
 
 
-@task(name="vocabulary", cache_policy=NO_CACHE)
+@task(name="extract", cache_policy=NO_CACHE)  # writes the new documents' records
+def extract_task(config: Config, month: str) -> stages.Extraction:
+    with Store(config.store_url) as store:
+        return stages.run_extraction(config, store, month, log=_log)
+
+
+@task(name="vocabulary", cache_policy=NO_CACHE)  # counts the stored records of the window
 def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
     with Store(config.store_url) as store:
-        return stages.run_vocabulary(config, store, month, log=_log)
+        return stages.aggregate_vocabulary(config, store, month, log=_log)
 
 
 # The API client retries throttling itself; a task retry covers a dropped connection.
@@ -101,6 +107,7 @@ def monthly_keywords(
 
     storage = result_storage(config)
     ingest_rows = ingest_task(config)
+    extract_task(config, month)
     vocabulary = vocabulary_task(config, month)
     search = search_console_task(config, month)
     queries = search.queries

@@ -124,11 +124,36 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
     Only documents without a current stored record are extracted (new, changed, or the
     extraction settings changed); the month aggregates the stored records of its window.
     """
+    extraction = run_extraction(config, store, month, log)
+    vocabulary = aggregate_vocabulary(config, store, month, log)
+    vocabulary.extracted = extraction.extracted
+    return vocabulary
+
+
+@dataclass
+class Extraction:
+    extracted: int  # documents extracted in this run
+    documents: int  # documents in the window
+
+
+def run_extraction(config: Config, store: Store, month: str, log: Log = _default_log) -> Extraction:
+    """Extract the window's documents that have no current record; store their records."""
     since, until = window(month, config.vocabulary.window_months)
     records = Extractions(store)
     fingerprint = settings_fingerprint(config.vocabulary, config.company)
     records.prune()
-    extracted = extract_stale(config, records, fingerprint, since, until, log)
+    stale, total = records.stale(fingerprint, since, until)
+    log(f"Vocabulary: {len(stale)} of {total} documents dated {since} to {until} to extract")
+    return Extraction(extract_stale(config, records, fingerprint, stale, log), total)
+
+
+def aggregate_vocabulary(
+    config: Config, store: Store, month: str, log: Log = _default_log
+) -> Vocabulary:
+    """The month's vocabulary from the stored records of its window (run_extraction first)."""
+    since, until = window(month, config.vocabulary.window_months)
+    records = Extractions(store)
+    fingerprint = settings_fingerprint(config.vocabulary, config.company)
     website = list(read_website(config.paths.inputs / "website"))
     accounts: dict[str, str] = {}
 
@@ -152,7 +177,7 @@ def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default
     log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
     used = {d for t in terms for d in t.doc_ids}
     doc_accounts = {d: a for d, a in accounts.items() if d in used}
-    return Vocabulary(terms, doc_accounts, len(accounts), extracted)
+    return Vocabulary(terms, doc_accounts, len(accounts))
 
 
 class WindowDocuments:
@@ -166,10 +191,8 @@ class WindowDocuments:
         return self.store.iter_documents(since=self.since, until=self.until)
 
 
-def extract_stale(config: Config, records, fingerprint: str, since, until, log: Log) -> int:
-    """Extract the window's documents that have no current record; returns how many."""
-    stale = records.stale(fingerprint, since, until)
-    log(f"Vocabulary: {len(stale)} documents dated {since} to {until} to extract")
+def extract_stale(config: Config, records, fingerprint: str, stale, log: Log) -> int:
+    """Extract the (doc_id, content hash) documents and store their records."""
     if not stale:
         return 0
     hashes = dict(stale)

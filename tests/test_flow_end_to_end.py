@@ -243,5 +243,6 @@ def test_second_run_reuses_cached_matching_from_the_work_folder(runs):
 
     assert asyncio.run(states("match-and-score")) == ["Cached", "Completed"]
     assert asyncio.run(states("vocabulary")) == ["Completed", "Completed"]  # reads the store
+    assert asyncio.run(states("extract")) == ["Completed", "Completed"]  # checks the store
     results = runs["outputs"].parent / "work" / "prefect-results"
     assert [p for p in results.iterdir() if p.is_file()]
