@@ -20,6 +20,7 @@ from pathlib import Path
 from kundensprache.clustering.embed import EmbeddingCache
 from kundensprache.clustering.pipeline import embed_and_cluster
 from kundensprache.core.config import Config
+from kundensprache.core.errors import InputError
 
 # Header names (lower case) of the text column, most specific first.
 TEXT_COLUMNS = (
@@ -54,7 +55,7 @@ WEIGHT_COLUMNS = (
 OUTPUT_COLUMNS = ("cluster_id", "cluster_label")
 
 
-class CsvInputError(ValueError):
+class CsvInputError(InputError):
     """A CSV that cannot be clustered; the message names the file and the problem."""
 
 
@@ -125,7 +126,10 @@ def _text_column(path: Path, header: list[str], rows: list[list[str]], wanted: s
 def _read(path: Path) -> tuple[str, list[str], list[list[str]]]:
     if not path.is_file():
         raise CsvInputError(f"{path}: file not found")
-    text = _decode(path)
+    try:
+        text = _decode(path)
+    except OSError as exc:
+        raise CsvInputError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
     if not text.strip():
         raise CsvInputError(f"{path}: the file is empty")
     delim = _dialect(text)
@@ -219,8 +223,11 @@ def _file_language(texts: list[str]) -> str:
 
 
 def _write_atomic(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise CsvInputError(f"{path}: cannot write there: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
             fh.write(content)  # BOM: Excel opens UTF-8 with umlauts correctly

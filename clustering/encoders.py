@@ -18,11 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
+from kundensprache.core.errors import ConfigError
+
 BUNDLED = ("minilm", "use-multilingual")
 
 
-class EncoderError(RuntimeError):
-    """An embedding model that cannot be loaded; the message says which and why."""
+class EncoderError(ConfigError):
+    """An embedding model (named in the config) that cannot be loaded; the message says
+    which and why."""
 
 
 class Encoder(Protocol):

@@ -11,7 +11,6 @@ the monthly flow stores these, so an unchanged document is never extracted twice
 
 from __future__ import annotations
 
-import calendar
 import re
 from array import array
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ import numpy as np
 
 from kundensprache.core.config import Config
 from kundensprache.core.models import Document, Term
+from kundensprache.core.months import Month
 from kundensprache.extractors import scoring
 from kundensprache.extractors.lexicon import WH_WORDS
 from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
@@ -239,7 +239,7 @@ def aggregate(
     website = list(website_texts)  # may be a generator: an empty one must flag nothing
     rank = _Ranking(
         config,
-        _month_end(report_month),
+        Month.parse(report_month).last_day,
         counts,
         window,
         infos,
@@ -372,14 +372,6 @@ def _nested(c: _Counts, lang: str, counts: dict, min_documents: int) -> bool:
 def _verb_fragment(c: _Counts, keyword: str, lang: str) -> bool:
     kind = min(c.kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c.kinds else ""
     return everyday_verb_fragment(keyword, kind, lang)
-
-
-def _month_end(report_month: str) -> date:
-    try:
-        year, month = (int(x) for x in report_month.split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"report_month {report_month!r}: expected YYYY-MM") from exc
 
 
 def _boilerplate(c: _Counts, account_docs: Counter) -> float:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from kundensprache import stages
 from kundensprache.core.config import Config, load_config
-from kundensprache.core.months import last_complete_month, parse_month
+from kundensprache.core.errors import KundenspracheError
+from kundensprache.core.months import Month, last_complete_month
 from kundensprache.flows.caching import cached, result_storage
+from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
@@ -55,8 +57,25 @@ def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
         return stages.aggregate_vocabulary(config, store, month, log=_log)
 
 
+def _unexpected(task, task_run, state) -> bool:
+    """Retry only what may be transient: an expected failure (no access, quota, ...) is final."""
+    try:
+        state.result()
+    except KundenspracheError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 # The API client retries throttling itself; a task retry covers a dropped connection.
-@task(name="search-console", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+@task(
+    name="search-console",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=30,
+    retry_condition_fn=_unexpected,
+)
 def search_console_task(config: Config, month: str) -> stages.SearchData:
     with Store(config.store_url) as store:
         return stages.run_search_console(config, store, month, log=_log)
@@ -74,14 +93,14 @@ def match_task(config: Config, month: str, terms, queries, topics, doc_accounts)
 
 
 @task(name="render-outputs", cache_policy=NO_CACHE)  # cheaper to redo than to hash
-def render_task(month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
+def render_task(config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows):
     return stages.render_outputs(
-        month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
+        config, month, candidates, unmatched, queries, topics, vocabulary, ingest_rows
     )
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_task(config: Config, month: str, files: dict[str, str]) -> str:
+def write_task(config: Config, month: str, files: dict[str, str | bytes]) -> str:
     folder = stages.write_outputs(config, month, files)
     _log(f"Wrote {', '.join(sorted(files))} to {folder}")
     return str(folder)
@@ -100,8 +119,7 @@ def monthly_keywords(
     Without a month: the last complete month. Paths given here override the config file.
     """
     config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
-    month = month or last_complete_month()
-    parse_month(month)
+    month = str(Month.parse(month or last_complete_month()))
     _log(f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}")
     Store(config.store_url).close()  # create the tables once, before tasks open the store
 
@@ -116,7 +134,9 @@ def monthly_keywords(
         config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
     )
     report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
-    files = render_task(month, candidates, unmatched, queries, topics, vocabulary, report_rows)
+    files = render_task(
+        config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
+    )
     folder = write_task(config, month, files)
     top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
     create_table_artifact(
@@ -124,6 +144,8 @@ def monthly_keywords(
         table=[{k: r[k] for k in ARTIFACT_COLUMNS} for r in top],
         description=f"Top {len(top)} keyword candidates for {month} (full list: {folder})",
     )
+    summary = summary_markdown(Path(folder), month, config.report.language)
+    create_markdown_artifact(key="monthly-summary", markdown=summary)
     return folder
 
 

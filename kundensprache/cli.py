@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from kundensprache.core.errors import ConfigError, InputError, KundenspracheError, user_message
+
 SUBCOMMANDS_HELP = """\
 commands:
   demo            the monthly flow on the bundled sample data, offline
@@ -37,23 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from kundensprache.core.config import ConfigError
-
     try:
         return args.func(args) or 0
-    except ConfigError as exc:
-        print(f"kundensprache: config error: {exc}", file=sys.stderr)
-        return 2
+    except KundenspracheError as exc:  # expected: one or two lines, no traceback
+        kind = "config error: " if isinstance(exc, ConfigError) else ""
+        print(f"kundensprache: {kind}{user_message(exc)}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("kundensprache: interrupted; no partial output was written", file=sys.stderr)
         return 130
-    except UserFacingError as exc:
-        print(f"kundensprache: {exc}", file=sys.stderr)
-        return 1
-
-
-class UserFacingError(RuntimeError):
-    """An error whose message is the whole story for the user (no traceback)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ------------------------------------------------------------------------------ commands
 def cmd_demo(args) -> int:
-    from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
+    from kundensprache.sample_data import PREVIOUS_MONTH, SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 
     outputs = Path(args.outputs).resolve()
     if "PREFECT_HOME" not in os.environ:  # keep the demo's Prefect state out of the home folder
@@ -125,37 +119,40 @@ def cmd_demo(args) -> int:
         os.environ["PREFECT_HOME"] = str(outputs / ".prefect")
     from kundensprache.flows.monthly import monthly_keywords
 
-    print(f"Demo: the monthly flow for {SAMPLE_MONTH} on the sample data in {SAMPLE_DIR}")
-    folder = monthly_keywords(
-        month=SAMPLE_MONTH,
-        inputs=str(SAMPLE_DIR),
-        outputs=str(outputs),
-        config_file=str(SAMPLE_CONFIG),
-        work=str(outputs / ".work"),
-    )
+    for month in (PREVIOUS_MONTH, SAMPLE_MONTH):  # two months, so the report has history
+        print(f"Demo: the monthly flow for {month} on the sample data in {SAMPLE_DIR}")
+        folder = monthly_keywords(
+            month=month,
+            inputs=str(SAMPLE_DIR),
+            outputs=str(outputs),
+            config_file=str(SAMPLE_CONFIG),
+            work=str(outputs / ".work"),
+        )
     print_summary(Path(folder))
     return 0
 
 
 def cmd_run(args) -> int:
+    """Everything a user can get wrong is checked before Prefect starts: the month, the
+    folders, the config and Search Console. A failure then is one message and no traceback
+    (Prefect would log a task's failure with one), and no month folder is written."""
     from kundensprache.core.config import load_config
-    from kundensprache.core.months import parse_month
+    from kundensprache.core.months import Month, last_complete_month
 
-    if args.month:
-        try:
-            parse_month(args.month)
-        except ValueError as exc:
-            raise UserFacingError(str(exc)) from exc
+    month = str(Month.parse(args.month or last_complete_month()))
     for flag in ("inputs", "config"):
         value = getattr(args, flag)
         if value and not Path(value).exists():
-            raise UserFacingError(f"--{flag} {value}: no such file or folder")
-    load_config(args.config)  # a broken config fails here, readably, before Prefect starts
-    from kundensprache.flows.monthly import monthly_keywords
+            raise InputError(f"--{flag} {value}: no such file or folder")
+    load_config(args.config)  # a broken config fails here, before the heavy imports
+    from kundensprache import stages
+    from kundensprache.flows.monthly import monthly_keywords, run_config
 
+    config = run_config(args.config, inputs=args.inputs, outputs=args.outputs)
+    stages.check_search_console(config, month)
     with _progress_bars():
         folder = monthly_keywords(
-            month=args.month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
+            month=month, inputs=args.inputs, outputs=args.outputs, config_file=args.config
         )
     print_summary(Path(folder))
     return 0
@@ -173,7 +170,8 @@ def _progress_bars():
 def cmd_ingest(args) -> int:
     from kundensprache import ingest
     from kundensprache.core.config import load_config
-    from kundensprache.stages import ingest_report_rows
+    from kundensprache.reports.tables import INGEST_COLUMNS, ingest_report_rows
+    from kundensprache.reports.writer import csv_text
     from kundensprache.store import Store
 
     config = load_config(args.config)
@@ -181,7 +179,7 @@ def cmd_ingest(args) -> int:
     for raw in args.paths:
         path = Path(raw)
         if not path.exists():
-            raise UserFacingError(f"{path}: no such file or folder")
+            raise InputError(f"{path}: no such file or folder")
         if path.is_dir() and args.source is None:
             found = ingest.discover(path)
             if not found:
@@ -196,7 +194,7 @@ def cmd_ingest(args) -> int:
         else:
             source = args.source or _source_from_folder(path)
             if source is None:
-                raise UserFacingError(
+                raise InputError(
                     f"{path}: cannot tell the source type from its folder; add --source call|crm|email"
                 )
             pairs.append((path, source))
@@ -206,10 +204,7 @@ def cmd_ingest(args) -> int:
         rows = ingest_report_rows(results)
     finally:
         store.close()
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["file", "source", "status", "documents", "reason"])
-    for r in rows:
-        writer.writerow([r["file"], r["source"], r["status"], r["documents"], r["reason"]])
+    sys.stdout.write(csv_text(INGEST_COLUMNS, rows))
     return 1 if any(r["status"] == "rejected" for r in rows) else 0
 
 
@@ -233,7 +228,7 @@ def cmd_inspect(args) -> int:
     for raw in args.paths:
         path = Path(raw)
         if not path.is_file():
-            raise UserFacingError(f"{path}: no such file")
+            raise InputError(f"{path}: no such file")
         sys.stdout.write(inspect_file(path, config, args.source) + "\n")
     return 0
 
@@ -261,8 +256,6 @@ def cmd_cluster(args) -> int:
             config,
             cache=store,
         )
-    except (ValueError, OSError) as exc:
-        raise UserFacingError(str(exc)) from exc
     finally:
         store.close()
     print(f"Wrote {out}")
@@ -288,12 +281,9 @@ def cmd_serve(args) -> int:
 
 def cmd_auth(args) -> int:
     from kundensprache.core.config import load_config
-    from kundensprache.search_console.client import SearchConsoleError, oauth_login
+    from kundensprache.search_console.client import oauth_login
 
-    try:
-        path = oauth_login(load_config(args.config).search_console)
-    except SearchConsoleError as exc:
-        raise UserFacingError(str(exc)) from exc
+    path = oauth_login(load_config(args.config).search_console)
     print(f"Signed in; token stored in {path}")
     return 0
 
@@ -305,27 +295,26 @@ def cmd_hash_password(args) -> int:
 
     password = args.password or getpass.getpass("Password: ")
     if not password:
-        raise UserFacingError("empty password")
+        raise InputError("empty password")
     print(hash_password(password))
     return 0
 
 
 def print_summary(folder: Path) -> None:
     """What the run wrote and the top candidates, for a human at a terminal."""
-    cands = folder / "keyword_candidates.csv"
+    from kundensprache.reports.tables import CANDIDATES_CSV, MONTH_FILES
+
+    cands = folder / CANDIDATES_CSV
     with open(cands, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     topics = {r["cluster_id"] for r in rows}
     print()
     print(f"{len(rows)} keyword candidates in {len(topics)} topics -> {folder}")
-    for name in (
-        "keyword_candidates.csv",
-        "clusters.csv",
-        "unmatched_queries.csv",
-        "ingest_report.csv",
-        "report.html",
-    ):
+    for name in MONTH_FILES:
         print(f"  {folder / name}")
+    briefs = sorted((folder / "briefs").glob("*.md"))
+    if briefs:
+        print(f"  {folder / 'briefs'}/ ({len(briefs)} topic briefs)")
     print()
     print(f"{'score':>5}  {'opportunity':<17} {'keyword':<40} topic")
     for r in rows[:10]:

@@ -24,7 +24,7 @@ from kundensprache.clustering import (
 )
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
-from kundensprache.core.months import month_bounds, window
+from kundensprache.core.months import shift_month, window
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
 from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
@@ -32,10 +32,6 @@ from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
-    CANDIDATE_COLUMNS,
-    CLUSTER_COLUMNS,
-    INGEST_COLUMNS,
-    UNMATCHED_COLUMNS,
     Candidate,
     build_candidates,
     cluster_rows,
@@ -51,9 +47,21 @@ from kundensprache.matching.match import (
 )
 from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.matching.words import customer_vocabulary
-from kundensprache.reports.html import render_report
+from kundensprache.reports.briefs import (
+    Brief,
+    brief_name,
+    customer_sentences,
+    pick_quotes,
+    query_row,
+    render_brief,
+    top_topics,
+)
+from kundensprache.reports.history import History, build_history
+from kundensprache.reports.html import ReportData, render_report
+from kundensprache.reports.tables import TABLES, ingest_report_rows
+from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
-from kundensprache.search_console.client import fetch_month, query_rows_from_api
+from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
@@ -89,24 +97,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
         log(f"Rejected {row['file']}: {row['reason']}")
     return results
-
-
-def ingest_report_rows(results: Sequence[FileResult]) -> list[dict[str, str]]:
-    """Rows of ingest_report.csv. File names go through redaction too: sales staff name
-    files after people ("Anruf Frau Müller.txt") and outputs carry no personal data."""
-    rows = []
-    for r in results:
-        count = r.document_count or len(r.documents)
-        rows.append(
-            {
-                "file": redact(r.file),
-                "source": r.source,
-                "status": r.status,
-                "documents": str(count if r.status == "accepted" else 0),
-                "reason": redact(r.reason),
-            }
-        )
-    return rows
 
 
 # -------------------------------------------------------------------------- vocabulary
@@ -280,6 +270,16 @@ def _redacted(row: dict[str, str]) -> dict[str, str]:
     return {**row, "file": redact(file), "reason": redact(row["reason"])}
 
 
+def check_search_console(config: Config, month: str) -> None:
+    """Before a run starts: fail now, with the client's message, if the month's Search
+    Console rows cannot be fetched (key file, sign-in, access, quota, month not final,
+    service unreachable). Nothing to check without a property (UI exports)."""
+    if not config.search_console.property:
+        return
+    with Store(config.store_url) as store:
+        check_month(config.search_console, month, store)
+
+
 # ------------------------------------------------------------------------ topics + match
 @dataclass
 class Topics:
@@ -391,6 +391,7 @@ def run_match(
 
 # ----------------------------------------------------------------------------- outputs
 def render_outputs(
+    config: Config,
     month: str,
     candidates: Sequence[Candidate],
     unmatched: Sequence[QueryStats],
@@ -398,26 +399,108 @@ def render_outputs(
     topics: Topics,
     vocabulary: Vocabulary,
     ingest_rows: Sequence[dict[str, str]],
-) -> dict[str, str]:
-    """File name -> content for the month's output folder."""
+) -> dict[str, str | bytes]:
+    """File name -> content for the month's output folder. Also records the month's topic
+    figures in the store, for the report's history."""
     cand_rows = [c.row() for c in candidates]
     clusters = cluster_rows(
         candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
     )
     unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
-    return {
-        "keyword_candidates.csv": csv_text(CANDIDATE_COLUMNS, cand_rows),
-        "clusters.csv": csv_text(CLUSTER_COLUMNS, clusters),
-        "unmatched_queries.csv": csv_text(UNMATCHED_COLUMNS, unmatched_list),
-        "ingest_report.csv": csv_text(INGEST_COLUMNS, ingest_rows),
-        "report.html": render_report(month, cand_rows, clusters, unmatched_list, ingest_rows),
+    language = config.report.language
+    table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
+    sheets = [
+        Sheet(name, columns, rows)
+        for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
+    ]
+    files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
+    files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
+    with Store(config.store_url) as store:
+        history = record_history(config, store, month, candidates, queries, topics)
+        files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
+    report = ReportData(month, cand_rows, clusters, unmatched_list, ingest_rows, history, language)
+    files["report.html"] = render_report(report)
+    return files
+
+
+def record_history(
+    config: Config,
+    store: Store,
+    month: str,
+    candidates: Sequence[Candidate],
+    queries: Sequence[QueryStats],
+    topics: Topics,
+) -> History:
+    """Store this month's Search Console figures; read back up to 11 months before it and
+    put them, with the mentions per month, on this month's topics."""
+    from kundensprache.reports.history import HISTORY_MONTHS
+    from kundensprache.store.history import (
+        QueryMonth,
+        load_query_history,
+        save_query_history,
+    )
+
+    rows = [QueryMonth(month, q.query, q.impressions, q.clicks, q.position) for q in queries]
+    save_query_history(store, month, rows)
+    months = [shift_month(month, -back) for back in range(HISTORY_MONTHS)]
+    mentions: dict[str, dict[str, int]] = {}
+    for c in candidates:
+        per = mentions.setdefault(c.cluster_id, {})
+        for m, n in c.term.monthly.items():
+            per[m] = per.get(m, 0) + n
+    opp = config.opportunity
+    return build_history(
+        month,
+        mentions,
+        topics.labels,
+        topics.query_topics,
+        load_query_history(store, months),
+        (opp.striking_min_position, opp.striking_max_position),
+    )
+
+
+def render_briefs(config, store, month, candidates, clusters, queries, topics) -> dict[str, str]:
+    """briefs/<cluster_id>-<slug>.md for the top topics, with the customers' own sentences
+    from the documents of the rolling window."""
+    chosen = top_topics(clusters, config.report.briefs)
+    if not chosen:
+        return {}
+    wanted = {c["cluster_id"] for c in chosen}
+    doc_ids = {d for c in candidates if c.cluster_id in wanted for d in c.term.doc_ids}
+    since, until = window(month, config.vocabulary.window_months)
+    customer_text = {
+        d.doc_id: [s.text for s in d.segments if s.role == "customer"]
+        for d in store.iter_documents(since=since, until=until)
+        if d.doc_id in doc_ids
     }
+    files = {}
+    for cluster in chosen:
+        cid = cluster["cluster_id"]
+        members = sorted(
+            (c for c in candidates if c.cluster_id == cid),
+            key=lambda c: (-c.term.accounts, -c.term.mentions, c.term.keyword),
+        )
+        segments = [t for c in members for d in c.term.doc_ids for t in customer_text.get(d, [])]
+        questions, statements = customer_sentences(
+            list(dict.fromkeys(segments)), [c.term.keyword for c in members]
+        )
+        rows = sorted((c.row() for c in members), key=lambda r: -float(r["score"]))
+        topic_queries = sorted(
+            (q for q in queries if topics.query_topics.get(q.query) == cid),
+            key=lambda q: (-q.impressions, q.query),
+        )[:10]
+        brief = Brief(
+            cluster,
+            rows,
+            [query_row(q) for q in topic_queries],
+            questions,
+            pick_quotes(rows, statements),
+        )
+        files[brief_name(cid, cluster["cluster_label"])] = render_brief(
+            brief, month, config.report.language
+        )
+    return files
 
 
-def write_outputs(config: Config, month: str, files: dict[str, str]) -> Path:
+def write_outputs(config: Config, month: str, files: dict[str, str | bytes]) -> Path:
     return write_month(config.paths.outputs, month, files)
-
-
-def month_range_text(month: str) -> str:
-    start, end = month_bounds(month)
-    return f"{start.isoformat()}..{end.isoformat()}"

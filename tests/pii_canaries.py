@@ -43,7 +43,34 @@ NAME_CUSTOMER = Canary("name", CUSTOMER, (CUSTOMER_LAST, "Kerstin Q"))
 NAME_SECOND = Canary("name", SECOND_CUSTOMER, ("Wimmelbrink", "Thaddäus"))
 NAME_REP = Canary("name", REP, ("Roswitha", "Hinterkaifeck"))
 
+# Issue 12: kinds and spellings the first redaction missed (German, Austrian, Swiss, English).
+MORE = (
+    Canary("phone", "0171.9876543", ("9876543",)),
+    Canary("phone", "(0 89) 2 33-4 56 77", ("33-4 56 77",)),
+    Canary("phone", "+43 664 3918274", ("3918274",)),
+    Canary("phone", "+41 44 668 18 00", ("668 18 00",)),
+    Canary("iban", "DE75-5121-0800-…", ("5121-0800",)),
+    Canary("email", "fenja dot rasmussen at gmx dot de", ("rasmussen",)),
+    Canary("email", "jorunn.vestergaard＠posteo.de", ("vestergaard",)),
+    Canary("email", "mailto:ilka.brennecke%40web.de", ("brennecke",)),
+    Canary("email", "o.thamsen@elbwerk .de", ("thamsen",)),
+    Canary("address", "Mariahilfer Straße 88/3/12, 1070 Wien", ("88/3/12",)),
+    Canary("address", "Seefeldstrasse 214, 8008 Zürich", ("Seefeldstrasse 214",)),
+    Canary("address", "Schlehenring 4", ("Schlehenring",)),
+    Canary("url", "https://www.kanzlei-beispiel.de/team/jolanta-grzybowska", ("grzybowska",)),
+    Canary("tax_id", "Steuer-ID 65 929 970 489", ("65 929 970 489", "65929970489")),
+    Canary("card", "4111 1111 1111 1111", ("1111 1111 1111", "4111111111111111")),
+    Canary("birth_date", "geb. 03.04.1981", ("03.04.1981",)),
+    Canary("customer_no", "Kundennr. KD-448812", ("448812",)),
+    Canary("ssn", "SSN 078-05-1120", ("078-05-1120",)),
+    Canary("name", "frau lindqvist", ("lindqvist",)),
+    Canary("name", "Herr von Weizsäcker", ("Weizsäcker",)),
+    Canary("name", "M. Vollstedt", ("Vollstedt",)),
+    Canary("name", "Mr. O'Sullivan-Grant", ("Sullivan",)),
+)
+
 CANARIES: tuple[Canary, ...] = (
+    *MORE,
     EMAIL,
     EMAIL_OBFUSCATED,
     PHONE_MOBILE,
@@ -62,7 +89,8 @@ NEEDLES: tuple[str, ...] = tuple(n for c in CANARIES for n in c.needles)
 CONTACT_SENTENCE = (
     f"Erreichbar unter {EMAIL.text} oder {EMAIL_OBFUSCATED.text}, mobil {PHONE_MOBILE.text}, "
     f"Büro {PHONE_LANDLINE.text}, London {PHONE_INTL.text}. Rechnung an {ADDRESS.text}; "
-    f"IBAN {IBAN.text}. Zugang: {URL.text} ."
+    f"IBAN {IBAN.text}. Zugang: {URL.text} . "
+    "Außerdem: " + "; ".join(c.text for c in MORE) + "."
 )
 
 

@@ -42,12 +42,12 @@ def test_ingest_command_reports_every_file_and_stores_good_ones(tmp_path, capsys
     cfg = write_config(tmp_path)
     calls = tmp_path / "inputs" / "calls"
     calls.mkdir(parents=True)
-    (calls / "2026-09-14_schneider.txt").write_text(GOOD_NOTE, encoding="utf-8")
+    (calls / "2026-09-14_anruf.txt").write_text(GOOD_NOTE, encoding="utf-8")
     (calls / "leer.txt").write_bytes(b"")
     code = cli.main(["ingest", str(calls), "--config", str(cfg)])
     assert code == 1  # something was rejected
     rows = {r["file"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["calls/2026-09-14_schneider.txt"]["status"] == "accepted"
+    assert rows["calls/2026-09-14_anruf.txt"]["status"] == "accepted"
     assert rows["calls/leer.txt"]["status"] == "rejected"
     assert "empty" in rows["calls/leer.txt"]["reason"].lower()
     store = Store(tmp_path / "work" / "kundensprache.sqlite")
@@ -60,20 +60,20 @@ def test_ingest_single_file_needs_a_source_outside_the_inbox_folders(tmp_path, c
     cfg = write_config(tmp_path)
     note = tmp_path / "note.txt"
     note.write_text(GOOD_NOTE, encoding="utf-8")
-    assert cli.main(["ingest", str(note), "--config", str(cfg)]) == 1
+    assert cli.main(["ingest", str(note), "--config", str(cfg)]) == 2
     assert "--source" in capsys.readouterr().err
     assert cli.main(["ingest", str(note), "--source", "call", "--config", str(cfg)]) == 0
 
 
 def test_run_rejects_a_bad_month_and_a_broken_config_before_starting(tmp_path, capsys):
-    assert cli.main(["run", "--month", "2026-13"]) == 1
+    assert cli.main(["run", "--month", "2026-13"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
     bad = tmp_path / "kundensprache.toml"
     bad.write_text("[company]\ndomian = 'x'\n", encoding="utf-8")
     assert cli.main(["run", "--month", "2026-10", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "config error" in err and "domian" in err
-    assert cli.main(["run", "--inputs", str(tmp_path / "nope")]) == 1
+    assert cli.main(["run", "--inputs", str(tmp_path / "nope")]) == 2
     assert "no such file" in capsys.readouterr().err
 
 
@@ -100,8 +100,9 @@ def test_cluster_command_writes_ids_and_labels(tmp_path, capsys):
 
 
 def test_cluster_command_missing_file_is_a_clean_error(tmp_path, capsys):
-    assert cli.main(["cluster", str(tmp_path / "missing.csv")]) == 1
-    assert "missing.csv" in capsys.readouterr().err
+    assert cli.main(["cluster", str(tmp_path / "missing.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "missing.csv" in err and "file not found" in err and "Traceback" not in err
 
 
 def test_monthly_deployment_has_the_configured_cron(tmp_path):

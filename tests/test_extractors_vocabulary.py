@@ -230,7 +230,7 @@ def test_long_example_is_cut_around_the_phrase(extractor) -> None:
 
 
 def test_bad_report_month_is_a_clear_error(corpus, extractor) -> None:
-    with pytest.raises(ValueError, match="report_month '2026/10'"):
+    with pytest.raises(ValueError, match="month '2026/10': expected YYYY-MM"):
         build_vocabulary(corpus, config=Config(), report_month="2026/10", extractor=extractor)
 
 

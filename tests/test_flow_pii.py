@@ -39,8 +39,21 @@ def test_canaries_reach_no_output_file(flow_run):
     assert len(files) >= 10  # the month and latest/
     rows = (base / "outputs" / "2026-09" / "keyword_candidates.csv").read_text(encoding="utf-8")
     assert len(rows.splitlines()) > 3  # the run did produce candidates from these inputs
+    assert list((base / "outputs" / "2026-09" / "briefs").glob("*.md")), "no topic briefs"
     for path in files:
-        assert find_canaries(path.read_text(encoding="utf-8")) == [], path.name
+        assert find_canaries(_text_of(path)) == [], path.name
+
+
+def _text_of(path) -> str:
+    """A file's text as a reader sees it; a workbook's cell values."""
+    if path.suffix != ".xlsx":
+        return path.read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    return "\n".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+    )
 
 
 def test_canaries_reach_no_store_file(flow_run):

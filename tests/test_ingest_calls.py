@@ -8,6 +8,7 @@ from test_ingest_builders import make_docx
 
 from kundensprache.core.config import Config
 from kundensprache.ingest import read_file
+from kundensprache.ingest.pseudonyms import pseudonym
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_german_note_header_and_labelled_turns(tmp_path, config):
     result = _read(tmp_path, "mueller.txt", GERMAN_NOTE, config)
     assert result.status == "accepted", result.reason
     (doc,) = result.documents
-    assert doc.file == "calls/mueller.txt"
+    assert doc.file == "calls/" + pseudonym("mueller") + ".txt"  # a surname: pseudonymised
     assert doc.account == "Müller Maschinenbau GmbH"
     assert doc.date == date(2026, 9, 14)
     assert doc.language == "de"

@@ -109,24 +109,34 @@ def _inputs() -> dict[str, bytes]:
     return {
         "calls/notiz.txt": note("Text").encode(),
         "calls/notiz.md": ("# Besuch\n\n" + note("Markdown").replace("Datum:", "**Datum:**")).encode(),
-        "calls/notiz_cp1252.txt": note("Windows").encode("cp1252"),
+        "calls/notiz_cp1252.txt": _narrow(note("Windows")).encode("cp1252"),
         "calls/bericht.docx": make_docx(_note_lines("Word")),
         "calls/transkript.txt": transcript.encode(),
         "calls/teams.vtt": vtt.encode(),
         "calls/zoom.srt": srt.encode(),
         "crm/export.csv": csv_text(csv_rows).encode(),
-        "crm/export_cp1252.csv": csv_text(tagged(csv_rows, "Windows"), ",").encode("cp1252"),
+        "crm/export_cp1252.csv": _narrow(csv_text(tagged(csv_rows, "Windows"), ",")).encode("cp1252"),
         "crm/export.xlsx": make_xlsx(tagged(csv_rows, "Excel")),
         "crm/pipedrive.csv": csv_text(pipedrive, ",").encode(),
         "crm/hubspot.csv": csv_text(hubspot, ",").encode(),
         "crm/salesforce.csv": csv_text(salesforce, ",").encode(),
         "emails/reply.eml": make_eml(sender, f"{REP} <{REP_MAIL}>", f"AW: Angebot für {CUSTOMER}", reply_body("Klartext")),
         "emails/html.eml": make_eml(sender, REP_MAIL, "Rückruf", "", html=html, cte="quoted-printable", cc=f"{SECOND_CUSTOMER} <t.w@wimmelbrink-bau.de>"),
-        "emails/latin1.eml": make_eml(sender, REP_MAIL, "Größe", reply_body("Latin"), charset="iso-8859-1", cte="base64"),
+        "emails/latin1.eml": make_eml(sender, REP_MAIL, "Größe", _latin1(reply_body("Latin")), charset="iso-8859-1", cte="base64"),
         "emails/thread.mbox": mbox,
         "emails/outlook.msg": make_msg(CUSTOMER, EMAIL.text, [(REP, REP_MAIL, 1), (SECOND_CUSTOMER, "t.w@wimmelbrink-bau.de", 2)],
                                        "Kanalkataster", reply_body("Outlook").replace("\n", "\r\n"), html=html),
     }  # fmt: skip
+
+
+def _latin1(text: str) -> str:
+    """What survives in a Latin-1 mail (the full-width ＠ and … canaries cannot)."""
+    return _narrow(text).encode("latin-1").decode("latin-1")
+
+
+def _narrow(text: str) -> str:
+    """The full-width ＠ and the ellipsis as an 8-bit editor would save them."""
+    return text.replace("＠", "@").replace("…", "...")
 
 
 @pytest.fixture(scope="module")

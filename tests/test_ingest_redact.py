@@ -7,6 +7,30 @@ from kundensprache.ingest.redact import redact
 PII_CASES = [
     # (text, the personal part, placeholder)
     ("Bitte an anna.schmidt@mueller-gmbh.de schicken", "anna.schmidt@mueller-gmbh.de", "[E-MAIL]"),
+    # issue 12: library detectors and the spellings the first version missed
+    ("ruf an unter 0171.9876543 bitte", "9876543", "[TELEFON]"),
+    ("Tel (0 89) 2 33-4 56 77 ab 9", "33-4 56 77", "[TELEFON]"),
+    ("Zürich 044 668 18 00 anrufen", "668 18 00", "[TELEFON]"),
+    ("IBAN DE75-5121-0800-… fehlt noch", "5121-0800", "[IBAN]"),
+    ("Karte 4111 1111 1111 1111 belastet", "1111 1111 1111", "[KARTE]"),
+    ("Steuer-ID 65 929 970 489 liegt vor", "65 929 970 489", "[NUMMER]"),
+    ("SSN 078-05-1120 on file", "078-05-1120", "[NUMMER]"),
+    ("Kundennr. KD-448812, Vertragsnummer: V-2026/118", "448812", "[NUMMER]"),
+    ("Vertragsnummer: V-2026/118 bitte", "V-2026/118", "[NUMMER]"),
+    ("geb. 03.04.1981 in Graz", "03.04.1981", "[GEBURTSDATUM]"),
+    ("Mail fenja dot rasmussen at gmx dot de", "rasmussen", "[E-MAIL]"),
+    ("an o.thamsen@elbwerk .de schicken", "thamsen", "[E-MAIL]"),
+    ("an jorunn.vestergaard＠posteo.de schicken", "vestergaard", "[E-MAIL]"),
+    ("Link mailto:ilka.brennecke%40web.de", "brennecke", "[E-MAIL]"),
+    ("Mariahilfer Straße 88/3/12, 1070 Wien", "88/3/12", "[ADRESSE]"),
+    ("Seefeldstrasse 214, 8008 Zürich", "Seefeldstrasse 214", "[ADRESSE]"),
+    ("Lieferung Schlehenring 4, 76185 Karlsruhe", "Schlehenring", "[ADRESSE]"),
+    ("siehe https://www.kanzlei.de/team/jolanta-grzybowska", "grzybowska", "[URL]"),
+    ("Rückruf an frau lindqvist morgen", "lindqvist", "[NAME]"),
+    ("Herr von Weizsäcker will ein Angebot", "Weizsäcker", "[NAME]"),
+    ("laut M. Vollstedt passt das", "Vollstedt", "[NAME]"),
+    ("Mr. O'Sullivan-Grant called twice", "Sullivan", "[NAME]"),
+    ("Frau Dr. Hagedorn-Pichler sagt zu", "Hagedorn", "[NAME]"),
     ("Mail: jonas (at) firma.de", "jonas (at) firma.de", "[E-MAIL]"),
     ("Mail: jonas[at]firma[dot]de", "jonas[at]firma[dot]de", "[E-MAIL]"),
     ("Handy +49 171 9876543 bitte", "9876543", "[TELEFON]"),
@@ -62,6 +86,10 @@ KEEP_CASES = [
     "Preis laut https://www.example.de/preise ohne Rabatt",
     "Schnittstelle zu SAP Business One, 3 Standorte, 120 Mitarbeiter",
     "Wir brauchen eine Lösung bis Q1/2027, Rollout 01.03.2027",
+    "From time to time Frank asked about the Management Name field",
+    "Mark the invoices, then Will checks the Name column",
+    "Preis 1.234.567 Euro, Version 2.3.4, Bestellung 4711 über 25 Stück",
+    "Die frau hat gesagt, der Roman sei gut",
 ]
 
 

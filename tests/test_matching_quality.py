@@ -1,26 +1,22 @@
 """A hand-built month where the right match and class of every planted candidate is known.
 
-Real normalisation (extractors.phrase_key) and the real default embedding model; the site's
-own background queries give the CTR curve the low-CTR test is judged against.
+Through the monthly run's own match stage (``stages.run_match``): real normalisation
+(extractors.phrase_key) and the real default embedding model; the site's own background
+queries give the CTR curve the low-CTR test is judged against.
 """
 
 from datetime import date
 
 import pytest
 
+from kundensprache import stages
 from kundensprache.clustering import embed_texts, load_encoder, model_for
 from kundensprache.core.config import Config
 from kundensprache.core.models import QueryRow, Term
 from kundensprache.extractors.phrases import phrase_key
-from kundensprache.matching.candidates import build_candidates
-from kundensprache.matching.match import (
-    aggregate_queries,
-    exact_form,
-    match_terms,
-    unmatched_queries,
-)
+from kundensprache.matching.match import aggregate_queries
 from kundensprache.matching.score import fit_ctr_curve
-from kundensprache.matching.words import covers, customer_vocabulary
+from kundensprache.matching.words import covers
 
 # (customer phrase, language) -> (expected match type, expected best query, expected class)
 PLANTED = {
@@ -96,27 +92,16 @@ def candidates():
     config = Config()
     terms = [make_term(text, lang) for text, lang in PLANTED]
     queries = aggregate_queries([QueryRow(q, p, c, i, c / i, pos) for q, p, c, i, pos in QUERIES])
-    encoder = load_encoder(model_for("de", config))
-    matches = match_terms(
-        terms,
-        queries,
-        exact_fn=exact_form,
-        key_fn=phrase_key,
+    encoder = load_encoder(model_for("de", config))  # the model run_topics compares with
+    topics = stages.Topics(
+        assignments=["T1"] * len(terms),
+        labels={"T1": "x"},
+        query_topics={},
         term_vectors=embed_texts([t.keyword for t in terms], encoder),
         query_vectors=embed_texts([q.query for q in queries], encoder),
-        semantic_threshold=config.matching.semantic_threshold,
     )
-    cands = build_candidates(
-        terms,
-        matches,
-        ["T1"] * len(terms),
-        {"T1": "x"},
-        month="2026-10",
-        curve=fit_ctr_curve(queries),
-        opportunity=config.opportunity,
-        all_queries=queries,
-    )
-    return {(c.term.keyword, c.term.language): c for c in cands}, queries, matches
+    cands, unmatched = stages.run_match(config, "2026-10", terms, queries, topics)
+    return {(c.term.keyword, c.term.language): c for c in cands}, queries, unmatched
 
 
 @pytest.mark.parametrize("planted", list(PLANTED))
@@ -146,21 +131,9 @@ def test_the_site_curve_was_fitted_not_assumed(candidates):
     assert 0.05 < curve.expected(3.1) < 0.2
 
 
-def test_marketing_queries_stay_unmatched(candidates):
-    _, queries, matches = candidates
-    unmatched = {q.query for q in unmatched_queries(queries, matches)}
-    assert {
-        "digitale transformation mittelstand",
-        "ganzheitliche unternehmenssoftware",
-    } <= unmatched
-    assert "crm für handwerker" not in unmatched
-
-
-def test_a_query_sharing_a_customer_word_is_not_marketing_language(candidates):
-    by_term, queries, matches = candidates
-    terms = [c.term for c in by_term.values()]
-    customer = customer_vocabulary(terms, {})
-    unmatched = {q.query for q in unmatched_queries(queries, matches, customer_words=customer)}
+def test_unmatched_queries_are_marketing_language(candidates):
+    _, _, unmatched_stats = candidates
+    unmatched = {q.query for q in unmatched_stats}
     assert "digitale transformation mittelstand" in unmatched  # no customer word in it
     # customers say "Lagerverwaltungssoftware": its part "software" is their word
     assert "ganzheitliche unternehmenssoftware" not in unmatched

@@ -15,6 +15,7 @@ import pytest
 from fake_search_console import FakeSearchConsole
 
 from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.core.months import MonthError
 from kundensprache.search_console.client import (
     NoAccessError,
     QuotaExceededError,
@@ -380,7 +381,7 @@ def test_report_range_refuses_months_not_final_and_names_the_date(month, today, 
 
 @pytest.mark.parametrize("bad", ["2024-13", "2024-00", "2024-5", "24-05", "Mai 2024", ""])
 def test_report_range_rejects_malformed_months(bad):
-    with pytest.raises(SearchConsoleError, match="expected YYYY-MM") as info:
+    with pytest.raises(MonthError, match="expected YYYY-MM") as info:
         report_range(bad, date(2025, 1, 1))
     assert repr(bad) in str(info.value)
 

@@ -136,7 +136,7 @@ def test_damaged_private_key_is_reported_without_quoting_it(fake, tmp_path):
 
 
 # ------------------------------------------------------------------------ Prefect Secret
-def test_prefect_secret_block_holds_the_key(fake):
+def test_prefect_secret_block_holds_the_key(fake, prefect_server):
     from prefect.blocks.system import Secret
 
     name = f"gsc-key-{uuid.uuid4().hex[:8]}"

@@ -16,13 +16,12 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kundensprache.core.errors import ConfigError
+
 ENV_PREFIX = "KUNDENSPRACHE_"
 DEFAULT_CONFIG_NAME = "kundensprache.toml"
 RUNNERS = ("local", "dask")
-
-
-class ConfigError(ValueError):
-    """A config file or environment variable that cannot be used; the message names it."""
+REPORT_LANGUAGES = ("de", "en")  # languages of report.html, the workbook and the briefs
 
 
 @dataclass
@@ -186,6 +185,14 @@ class EngineConfig:
 
 
 @dataclass
+class ReportConfig:
+    # Language of report.html, the workbook's sheet names and the briefs: "de" or "en".
+    language: str = "de"
+    # How many top topics get a brief in briefs/ (0: none).
+    briefs: int = 10
+
+
+@dataclass
 class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     company: CompanyConfig = field(default_factory=CompanyConfig)
@@ -200,6 +207,7 @@ class Config:
     upload: UploadConfig = field(default_factory=UploadConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     # The file this config was read from (None: defaults only); relative paths resolve
     # against its folder.
     source: Path | None = None
@@ -238,6 +246,11 @@ def load_config(path: Path | str | None = None, env: dict[str, str] | None = Non
     config = _build(Config, data, where=str(path or "defaults"))
     _apply_env(config, env)
     _check_engine(config.engine, where=str(path or "defaults"))
+    if config.report.language not in REPORT_LANGUAGES:
+        raise ConfigError(
+            f"{path or 'environment'}: [report] language must be one of "
+            f"{', '.join(REPORT_LANGUAGES)}, got {config.report.language!r}"
+        )
     config.source = Path(path).resolve() if path is not None else None
     for name in ("inputs", "outputs", "work"):
         value = getattr(config.paths, name)

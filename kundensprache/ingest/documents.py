@@ -63,6 +63,9 @@ def redact_account(account: str | None, names: Iterable[str]) -> str | None:
         if piece.casefold() in variants:
             pieces[i] = NAME
             changed = True
+    redacted = redact("".join(pieces))  # "Praxis Dr. Vollstedt", "Anna Schmidt GmbH"
+    if NAME in redacted and redacted != "".join(pieces):
+        pieces, changed = [redacted], True
     if not changed:
         return account
     tag = hashlib.sha256(account.casefold().encode()).hexdigest()[:6]

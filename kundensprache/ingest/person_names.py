@@ -71,6 +71,34 @@ Antoine Camille Céline Claire François Julien Léa Louis Lucas Mathieu Nicolas
 Thierry Bram Daan Femke Joost Lotte Maarten Pieter Sanne Sem Thijs Anders Astrid Erik Freja Ingrid
 Lars Magnus Nils Sigrid Søren Mikael Björn Sanna Jukka Mikko
 """
+# The commonest surnames in Germany, Austria, Switzerland, the UK and the US and of the
+# largest immigrant communities. Used where a lone surname must be recognised without
+# context (file names, account pseudonyms), never to redact ordinary words in free text.
+SURNAMES = frozenset(
+    """Müller Schmidt Schneider Fischer Weber Meyer Meier Wagner Becker Schulz Hoffmann Schäfer
+    Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann
+    Hartmann Lange Schmitt Werner Schmitz Krause Lehmann Schmid Schulze Maier Köhler Herrmann
+    König Walter Mayer Huber Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Schubert
+    Vogel Friedrich Keller Günther Frank Berger Winkler Roth Beck Lorenz Baumann Franke
+    Albrecht Schuster Simon Ludwig Böhm Winter Kraus Martin Schumacher Krämer Vogt Stein
+    Jäger Otto Sommer Groß Seidel Heinrich Brandt Haas Schreiber Graf Schulte Dietrich Ziegler
+    Kuhn Kühn Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer Gruber
+    Pichler Steiner Moser Hofer Leitner Eder Reiter Mayr Wimmer Egger Brunner Baumgartner Auer
+    Binder Lechner Wallner Aigner Ebner Koller Lehner Gerber Frei Widmer Wyss Smith Jones
+    Williams Taylor Brown Davies Evans Wilson Johnson Roberts Robinson Thompson Wright Walker
+    White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner Cooper Hill
+    Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips Watson
+    Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey
+    Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson Simpson Ellis Adams
+    Singh Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Hunt Hussain Campbell
+    Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens
+    Jenkins Murray Dixon Harvey Garcia Rodriguez Martinez Hernandez Lopez Gonzalez Perez
+    Sanchez Yılmaz Yilmaz Kaya Demir Şahin Sahin Çelik Celik Yıldız Yildiz Öztürk Ozturk
+    Aydın Aydin Özdemir Ozdemir Nowak Kowalski Wiśniewski Wojcik Wójcik Kowalczyk Kamiński
+    Kaminski Lewandowski Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino
+    Nguyen Tran Le Pham Ivanov Petrov Smirnov Popescu Horvat Kovač Novak""".split()
+)
+
 # First names that are also ordinary words in German or English: a name only with a surname.
 # Words that are names too but mostly mean something else here (months, nouns, verbs) are
 # left out altogether: Mai, May, June, April, Art, Kai, Wolf, Ernst, Heide, Rosa, Till, Can.
@@ -78,7 +106,7 @@ AMBIGUOUS = frozenset(
     """Mark Will Frank Hope Grace Rose Amber Ray Bill Pat Max Jan Otto Jack Bob Don Guy Dean
     Summer Dawn Faith Joy Chase Page Hunter Sunny Ben Deniz Sem Kurt Carol Robin Lily Holly
     Ruth Noah Ali Tom Paula Linda Maria Emil Ella Luca Lucia Nina Sara Lea Ole Iris Vera Erika
-    Gerda Ines Lutz Angela Karl""".split()
+    Gerda Ines Lutz Angela Karl Roman""".split()
 )
 _EXCLUDED = {
     "Mai",

@@ -23,6 +23,7 @@ from kundensprache.ingest.discover import SIDECAR_SUFFIX, discover, is_outside
 from kundensprache.ingest.documents import Draft, build_document
 from kundensprache.ingest.emails import EmailContext, read_email
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.pseudonyms import redact_path
 from kundensprache.store import Store
 
 SUFFIXES = {
@@ -121,7 +122,9 @@ def _display(path: Path, inbox: Path | None) -> str:
         except ValueError:
             shown = path
     text = shown.as_posix()
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    # Names in file names (anruf_mueller.txt) become stable pseudonyms: this path is what
+    # the store, the ingest report and the upload list keep.
+    return redact_path(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _precheck(name: str, source: str, size: int, config: Config) -> str:

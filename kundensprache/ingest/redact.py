@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kundensprache.ingest.person_names import find_person_names
+from kundensprache.ingest.pii_detectors import apply_spans, find_spans, normalise_for_detection
 
 EMAIL = "[E-MAIL]"
 PHONE = "[TELEFON]"
@@ -29,12 +30,19 @@ IBAN = "[IBAN]"
 ADDRESS = "[ADRESSE]"
 URL = "[URL]"
 NAME = "[NAME]"
-PLACEHOLDERS = (EMAIL, PHONE, IBAN, ADDRESS, URL, NAME)
+NUMBER = "[NUMMER]"  # customer, contract, ID-card, social-security and tax numbers
+CARD = "[KARTE]"
+BIRTH_DATE = "[GEBURTSDATUM]"
+PLACEHOLDERS = (EMAIL, PHONE, IBAN, ADDRESS, URL, NAME, NUMBER, CARD, BIRTH_DATE)
 
 _UPPER = "A-ZÄÖÜÀ-ÖØ-Þ"
 _LOWER = "a-zäöüßà-öø-ÿ"
 # A capitalised name word: Schneider, Hans-Peter, O'Neill, Müller-Lüdenscheidt.
-_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?"
+_NAME_WORD = rf"(?:[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?"
+# Name particles between an honorific and the surname: "Herr von Weizsäcker", "Frau de Vries".
+_PARTICLE = (
+    r"(?:(?:von der|von dem|van der|van den|von|van|de|den|der|zu|zur|di|da|del|le|la)\s{1,2})"
+)
 
 _EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"
@@ -69,10 +77,13 @@ _PHONE_LABEL_RE = re.compile(
 )
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
-_STREET_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee|steig|pfad)"
+_STREET_SUFFIX = (
+    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee|steig|pfad|ring|hof|"
+    r"berg|feld|garten|kamp|stieg|twiete|wall|graben|höhe|anger|redder|gässle|gässli|rain)"
+)
 _STREET_WORD = r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Chaussee|Markt)"
-_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?\d{1,4}[a-zA-Z]?)?"
-_PLZ_TOWN = rf"(?:,?\s{{0,3}}(?:D-)?\d{{5}}\s{{1,3}}{_NAME_WORD}(?:\s(?:am|an der|im|in|ob der)\s{_NAME_WORD})?)"
+_HOUSE = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?\d{1,4}[a-zA-Z]?){0,3}"
+_PLZ_TOWN = rf"(?:,?\s{{0,3}}(?:(?:D|A|CH)-)?\d{{4,5}}\s{{1,3}}{_NAME_WORD}(?:\s(?:am|an der|im|in|ob der)\s{_NAME_WORD})?)"
 _ADDRESS_RE = re.compile(
     rf"(?:\b[{_UPPER}][{_LOWER}-]{{0,40}}{_STREET_SUFFIX}"
     rf"|\b(?:[{_UPPER}][{_LOWER}-]{{1,40}}\s)?[{_UPPER}][{_LOWER}-]{{1,40}}\s{_STREET_WORD}"
@@ -104,11 +115,11 @@ _GREETING_RE = re.compile(
     r"(?P<lead>\b(?:Hallo|Hi|Hey|Moin|Servus|Grüß Gott|Grüezi|Liebe[rs]?|Sehr geehrte[rs]?|"
     r"Guten (?:Tag|Morgen|Abend)|Dear|Hello|Good (?:morning|afternoon|evening))"
     rf",?\s{{1,3}}(?:{_HONORIFIC}\s{{1,3}})?(?:{_TITLE}\s{{1,3}}){{0,3}})"
-    rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
+    rf"(?P<name>{_NOT_TITLE}{_PARTICLE}?{_NAME_WORD}(?:\s{_NAME_WORD})?)"
 )
 _HONORIFIC_RE = re.compile(
     rf"(?P<lead>\b{_HONORIFIC}\s{{1,3}}(?:{_TITLE}\s{{0,3}}){{0,3}}|(?<![\w.]){_TITLE}\s{{0,3}}(?:{_TITLE}\s{{0,3}}){{0,2}})"
-    rf"(?P<name>{_NOT_TITLE}{_NAME_WORD}(?:\s{_NAME_WORD})?)"
+    rf"(?P<name>{_NOT_TITLE}{_PARTICLE}?{_NAME_WORD}(?:\s{_NAME_WORD})?)"
 )
 _STRONG_CLOSING = (
     r"(?:(?:Viele|Beste|Liebe|Herzliche|Freundliche|Schöne|Sonnige|Mit freundlichen|"
@@ -135,6 +146,33 @@ _SIGNOFF_RE = re.compile(
 )
 
 
+# Lower-case notes: "frau lindqvist", "herr von weizsäcker", "mr o'sullivan".
+_LOWER_HONORIFIC_RE = re.compile(
+    r"(?P<lead>\b(?:frau|herrn?|hr\.|fr\.|mr\.?|mrs\.?|ms\.?)\s{1,3}(?:dr\.\s{0,2}|prof\.\s{0,2}){0,2})"
+    rf"(?P<name>{_PARTICLE}?[{_LOWER}]['’]?[{_LOWER}]{{2,30}}(?:-[{_LOWER}]{{2,30}})?)(?![\w])"
+)
+# An initial and a surname: "M. Vollstedt", "A. B. Nakamura-Ellis".
+_INITIAL_RE = re.compile(
+    rf"(?P<lead>(?<![\w.])(?:[{_UPPER}]\.\s?){{1,2}})(?P<name>{_NAME_WORD})(?![\w])"
+)
+
+
+def _rare_word(word: str, threshold: float) -> bool:
+    """A word that is rare as an ordinary German or English word: likely a name here."""
+    from wordfreq import zipf_frequency
+
+    bare = word.lower().split()[-1].strip("'’")
+    return max(zipf_frequency(bare, "de"), zipf_frequency(bare, "en")) < threshold
+
+
+def _lower_name(match: re.Match[str]) -> str:
+    return match["lead"] + NAME if _rare_word(match["name"], 4.5) else match[0]
+
+
+def _initial_name(match: re.Match[str]) -> str:
+    return NAME if _rare_word(match["name"], 4.0) else match[0]
+
+
 def redact(text: str, names: Iterable[str] = ()) -> str:
     """Replace personal data in ``text`` with typed placeholders (see module docstring).
 
@@ -143,7 +181,8 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     """
     if not text:
         return text
-    text = squeeze_space(text)
+    text = normalise_for_detection(squeeze_space(text))
+    text = apply_spans(text, find_spans(text))  # library detectors (pii_detectors.py)
     text = _EMAIL_RE.sub(EMAIL, text)
     text = _URL_RE.sub(_url, text)
     text = _IBAN_RE.sub(IBAN, text)
@@ -156,6 +195,8 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     text = _SIGNOFF_RE.sub(_name_after_lead, text)
     text = _GREETING_RE.sub(_name_after_lead, text)
     text = _HONORIFIC_RE.sub(_name_after_lead, text)
+    text = _LOWER_HONORIFIC_RE.sub(_lower_name, text)
+    text = _INITIAL_RE.sub(_initial_name, text)
     return text
 
 
@@ -228,9 +269,20 @@ def _url(match: re.Match[str]) -> str:
     tail = match[0][len(url) :]
     if ("?" in url and "=" in url.split("?", 1)[1]) or "#" in url and "=" in url:
         return URL + tail
-    if _PERSONAL_HOSTS.search(url) or EMAIL in url or "@" in url:
+    if _PERSONAL_HOSTS.search(url) or EMAIL in url or "@" in url or _name_in_path(url):
         return URL + tail
     return match[0]
+
+
+def _name_in_path(url: str) -> bool:
+    """A path segment made of words that are rare as ordinary words (``/team/jolanta-grzybowska``,
+    ``/~mvollstedt``): most likely a person's name or handle; ``/preise`` stays."""
+    path = url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0][:300]
+    words = [w for w in re.split(r"[/\-_.~+%0-9]+", path) if len(w) >= 3 and w.isalpha()]
+    return any(w.lower() not in _PATH_WORDS and _rare_word(w, 2.5) for w in words[:20])
+
+
+_PATH_WORDS = {"html", "htm", "php", "aspx", "jsp", "pdf", "index", "www", "impressum", "kontakt"}
 
 
 def _phone(match: re.Match[str]) -> str:

@@ -1,66 +1,18 @@
-"""Put it together: terms + topics + Search Console matches -> the rows of the output CSVs."""
+"""Put it together: terms + topics + Search Console matches -> the rows of the output CSVs.
+
+The tables' names and column order are in :mod:`kundensprache.reports.tables`.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kundensprache.core.config import OpportunityConfig
 from kundensprache.core.models import Term
 from kundensprache.matching.match import Match, QueryStats
 from kundensprache.matching.score import CtrCurve, classify, score, trend_of
-
-CANDIDATE_COLUMNS = (
-    "keyword",
-    "language",
-    "cluster_id",
-    "cluster_label",
-    "mentions",
-    "documents",
-    "accounts",
-    "sources",
-    "first_seen",
-    "last_seen",
-    "trend",
-    "gsc_query",
-    "match_type",
-    "impressions",
-    "clicks",
-    "ctr",
-    "position",
-    "top_page",
-    "opportunity",
-    "score",
-    "example",
-)
-CLUSTER_COLUMNS = (
-    "cluster_id",
-    "cluster_label",
-    "keywords",
-    "mentions",
-    "documents",
-    "accounts",
-    "top_keywords",
-    "gsc_queries",
-    "impressions",
-    "clicks",
-    "ctr",
-    "position",
-    "opportunities",
-    "top_score",
-)
-UNMATCHED_COLUMNS = (
-    "query",
-    "clicks",
-    "impressions",
-    "ctr",
-    "position",
-    "top_page",
-    "cluster_id",
-    "cluster_label",
-)
-INGEST_COLUMNS = ("file", "source", "status", "documents", "reason")
 
 
 @dataclass
@@ -98,14 +50,6 @@ class Candidate:
             "score": f"{self.score:.1f}",
             "example": t.example,
         }
-
-
-@dataclass
-class TopicSummary:
-    cluster_id: str
-    cluster_label: str
-    candidates: list[Candidate] = field(default_factory=list)
-    queries: list[QueryStats] = field(default_factory=list)
 
 
 def format_counts(counts: Mapping[str, int]) -> str:

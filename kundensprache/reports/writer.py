@@ -3,7 +3,8 @@
 Files are written into a hidden temporary folder beside the target and swapped in with
 renames, so an interrupted run never leaves half-written CSVs in ``outputs/<YYYY-MM>/`` or
 ``outputs/latest/``. CSVs are UTF-8, comma-separated, ``\\n`` line ends: byte-identical for the
-same inputs.
+same inputs. Binary files (the workbook) are given as bytes; a name with ``/`` (``briefs/…``)
+goes into a subfolder.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
     return buf.getvalue()
 
 
-def write_month(outputs: Path, month: str, files: Mapping[str, str]) -> Path:
+Files = Mapping[str, str | bytes]
+
+
+def write_month(outputs: Path, month: str, files: Files) -> Path:
     """Write ``files`` (name -> text) as ``outputs/<month>/`` and refresh ``outputs/latest/``."""
     outputs.mkdir(parents=True, exist_ok=True)
     clean_leftovers(outputs)
@@ -44,14 +48,19 @@ def clean_leftovers(outputs: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def _replace_dir(outputs: Path, name: str, files: Mapping[str, str]) -> Path:
+def _replace_dir(outputs: Path, name: str, files: Files) -> Path:
     tmp = outputs / f".{name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    for fname, text in sorted(files.items()):
-        with open(tmp / fname, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+    for fname, content in sorted(files.items()):
+        target = tmp / fname
+        if tmp.resolve() not in target.resolve().parents:
+            raise ValueError(f"output file name {fname!r} leaves the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with open(target, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     final = outputs / name

@@ -2,7 +2,7 @@
 
 Secrets never live in the TOML: the config names a key file, a Secret block or a token file,
 and every error message here names the file or block, never its content.
-``SearchConsoleError`` lives here because this is the lowest layer of the package; the
+``SearchConsoleError`` lives here because this is the lowest module of the subpackage; the
 client module re-exports it.
 """
 
@@ -17,6 +17,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
 from kundensprache.core.config import SearchConsoleConfig
+from kundensprache.core.errors import ExternalServiceError
 
 SCOPE = "https://www.googleapis.com/auth/webmasters.readonly"
 # Where `kundensprache auth` stores the OAuth token when `oauth_token_file` is not set.
@@ -25,8 +26,9 @@ DEFAULT_OAUTH_TOKEN_FILE = Path("~/.config/kundensprache/search-console-token.js
 _SERVICE_ACCOUNT_FIELDS = ("client_email", "private_key", "token_uri")
 
 
-class SearchConsoleError(RuntimeError):
-    """A Search Console problem the user can act on; the message never contains secrets."""
+class SearchConsoleError(ExternalServiceError):
+    """A Search Console problem the user can act on (its setup, credentials, access, quota,
+    a month not final yet, the service unreachable); the message never contains secrets."""
 
 
 def load_credentials(cfg: SearchConsoleConfig) -> tuple[Credentials, str]:

@@ -8,8 +8,8 @@ rows: an interrupted or quota-stopped fetch leaves nothing half-written behind.
 
 from __future__ import annotations
 
-import calendar
 import json
+import logging
 import random
 import re
 import time
@@ -25,7 +25,7 @@ from googleapiclient.errors import HttpError
 
 from kundensprache.core.config import SearchConsoleConfig
 from kundensprache.core.models import QueryRow
-from kundensprache.core.months import FINAL_AFTER_DAYS, last_complete_month
+from kundensprache.core.months import FINAL_AFTER_DAYS, Month, last_complete_month
 from kundensprache.search_console.auth import SearchConsoleError, load_credentials, oauth_login
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "QuotaExceededError",
     "SearchConsoleError",
     "build_service",
+    "check_month",
     "fetch_month",
     "fetch_rows",
     "last_complete_month",
@@ -51,6 +52,10 @@ class RowCache(Protocol):
 
     def put_gsc_rows(self, prop: str, start: str, end: str, key: str, rows: list[dict]) -> None: ...
 
+
+# The library warns about every 403/429 it sees; this client reports each failure itself
+# (one message, what to do), so the warning is noise on the user's console.
+logging.getLogger("googleapiclient.http").setLevel(logging.ERROR)
 
 MAX_ROW_LIMIT = 25_000
 HTTP_TIMEOUT_S = 120
@@ -107,14 +112,10 @@ def query_rows_from_api(rows: list[dict]) -> list[QueryRow]:
     return out
 
 
-def report_range(month: str, today: date | None = None) -> tuple[date, date]:
+def report_range(month: str | Month, today: date | None = None) -> tuple[date, date]:
     """First and last day of ``YYYY-MM``; refuses a month whose data is not final yet."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", month.strip()) if isinstance(month, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise SearchConsoleError(f"report month {month!r}: expected YYYY-MM, e.g. 2024-05")
-    year, mon = int(match.group(1)), int(match.group(2))
-    first = date(year, mon, 1)
-    last = date(year, mon, calendar.monthrange(year, mon)[1])
+    parsed = Month.parse(month)
+    first, last = parsed.first_day, parsed.last_day
     today = today or date.today()
     final_from = last + timedelta(days=FINAL_AFTER_DAYS)
     if today < final_from:
@@ -222,20 +223,12 @@ def fetch_rows(
     if not 1 <= row_limit <= MAX_ROW_LIMIT:
         raise SearchConsoleError(f"row_limit {row_limit}: must be 1..{MAX_ROW_LIMIT}")
     body = query_body(start, end, dimensions, country, device)
-    rng = rng or random.Random()
+    retry = {"max_retries": max_retries, "sleep": sleep, "rng": rng or random.Random()}
     rows: list[dict] = []
     while True:
         page_body = {**body, "rowLimit": row_limit, "startRow": len(rows)}
         try:
-            response = _execute(
-                lambda b=page_body: service.searchanalytics().query(siteUrl=prop, body=b),
-                max_retries=max_retries,
-                sleep=sleep,
-                rng=rng,
-                account=account,
-            )
-        except _Forbidden:
-            raise _no_access(service, account, prop) from None
+            response = _query(service, prop, page_body, account, **retry)
         except QuotaExceededError as exc:
             raise QuotaExceededError(
                 f"{exc} Property {prop!r}, {start.isoformat()}..{end.isoformat()}: stopped "
@@ -249,9 +242,21 @@ def fetch_rows(
             progress(len(rows))
 
 
+def _query(service, prop: str, body: dict, account: str, **retry) -> dict:
+    """One searchanalytics.query request; a 403 for the property becomes NoAccessError."""
+    try:
+        return _execute(
+            lambda: service.searchanalytics().query(siteUrl=prop, body=body),
+            account=account,
+            **retry,
+        )
+    except _Forbidden:
+        raise _no_access(service, account, prop) from None
+
+
 def fetch_month(
     cfg: SearchConsoleConfig,
-    month: str,
+    month: str | Month,
     store: RowCache,
     *,
     service=None,
@@ -263,16 +268,7 @@ def fetch_month(
 
     ``kw`` goes to :func:`fetch_rows` (dimensions, row_limit, sleep, rng, progress, ...).
     """
-    if not cfg.property:
-        raise SearchConsoleError(
-            "search_console.property is not set: name the property, e.g. 'sc-domain:example.de' "
-            "or 'https://www.example.de/' (or use a UI export in inputs/search_console/)"
-        )
-    _check_property(cfg.property)
-    start, end = report_range(month, today)
-    key = request_key(
-        query_body(start, end, kw.get("dimensions", ("query", "page")), cfg.country, cfg.device)
-    )
+    start, end, key = _month_request(cfg, month, today, kw.get("dimensions", ("query", "page")))
     if not cfg.refresh:
         cached = store.get_gsc_rows(cfg.property, start.isoformat(), end.isoformat(), key)
         if cached is not None:
@@ -294,7 +290,57 @@ def fetch_month(
     return rows
 
 
+def check_month(
+    cfg: SearchConsoleConfig,
+    month: str | Month,
+    store: RowCache,
+    *,
+    today: date | None = None,
+    max_retries: int = 2,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Fail fast, before a run writes anything, if the month's rows cannot be fetched.
+
+    Nothing to check when the month is stored (and no refresh is asked for). Otherwise one
+    one-row query: it needs the same key file, sign-in, access, quota and final month as the
+    full fetch, which then runs in the flow. Few retries: this is a check, not the fetch.
+    """
+    dimensions = ("query", "page")
+    start, end, key = _month_request(cfg, month, today, dimensions)
+    if (
+        not cfg.refresh
+        and store.get_gsc_rows(cfg.property, start.isoformat(), end.isoformat(), key) is not None
+    ):
+        return
+    credentials, account = load_credentials(cfg)
+    service = build_service(cfg, credentials)
+    body = {**query_body(start, end, dimensions, cfg.country, cfg.device), "rowLimit": 1}
+    _query(
+        service,
+        cfg.property,
+        body,
+        account,
+        max_retries=max_retries,
+        sleep=sleep,
+        rng=random.Random(),
+    )
+
+
 # ------------------------------------------------------------------------------ internals
+def _month_request(
+    cfg: SearchConsoleConfig, month: str | Month, today: date | None, dimensions: Sequence[str]
+) -> tuple[date, date, str]:
+    """(first day, last day, cache key) of the month's query; checks the config first."""
+    if not cfg.property:
+        raise SearchConsoleError(
+            "search_console.property is not set: name the property, e.g. 'sc-domain:example.de' "
+            "or 'https://www.example.de/' (or use a UI export in inputs/search_console/)"
+        )
+    _check_property(cfg.property)
+    start, end = report_range(month, today)
+    return start, end, request_key(query_body(start, end, dimensions, cfg.country, cfg.device))
+
+
 class _Forbidden(Exception):
     """403 for the property itself; turned into NoAccessError once sites.list is known."""
 
@@ -347,7 +393,9 @@ def _execute(make_request, *, max_retries, sleep, rng, account):
             problem, retry_after = f"could not reach Search Console ({exc})", 0.0
         if attempt >= max_retries:
             raise SearchConsoleError(
-                f"Search Console request failed, gave up after {attempt} retries: {problem}"
+                f"Search Console request failed, gave up after {attempt} retries: {problem}",
+                hint="Run again later; if it keeps failing, check the network connection and "
+                "the [search_console] settings.",
             )
         delay = min(MAX_BACKOFF_S, 2.0**attempt * (1.0 + rng.random()))
         sleep(max(delay, min(retry_after, 300.0)))

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kundensprache.core.errors import InputError
 from kundensprache.core.models import QueryRow
 
 QUERY_HEADERS = {
@@ -52,7 +53,7 @@ MAX_ZIP_MEMBER_BYTES = 200 * 1024 * 1024
 MONTH_IN_NAME = re.compile(r"(20\d\d)[-_.](0[1-9]|1[0-2])(?!\d)")
 
 
-class ExportError(ValueError):
+class ExportError(InputError):
     """An export that cannot be read; the message names the file and the problem."""
 
 

@@ -325,7 +325,7 @@ class Store:
                 )
 
     def table_counts(self) -> dict[str, int]:
-        """Row counts per table (tests and status output)."""
+        """Row counts per table (what tests check after a run)."""
         with self._engine.connect() as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()

@@ -97,8 +97,9 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     """
     if not config.upload.users:
         raise ConfigError(
-            "[upload] users: no users configured, nobody could sign in; add one with "
-            "`kundensprache hash-password NAME` and put the line under [upload.users]"
+            "[upload] users: no users configured, nobody could sign in; run "
+            '`kundensprache hash-password` and add `NAME = "<the printed hash>"` under '
+            "[upload.users]"
         )
     settings = server_config(config, host, port)
     print(f"Upload page: http://{settings.host}:{settings.port}/  (Ctrl+C stops it)", flush=True)

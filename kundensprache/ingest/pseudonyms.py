@@ -1,0 +1,67 @@
+"""Stable pseudonyms for identifiers that carry names: file paths and account names.
+
+A file dropped into the inbox is often named after a person ("anruf_mueller_2026-03.txt",
+"Notiz Kerstin Quastenberg.docx"); an account is often a person ("Praxis Dr. Vollstedt").
+These fields identify things (incremental ingest, counting per account), so a name in them
+is replaced by a short keyed hash of the name, the same every time: the report still tells
+two files or two accounts apart and counts them, but names no one. A path part is taken for
+a name when it is a known first name or surname (person_names.py), or a word that is rare in
+both German and English (wordfreq) — file names lose some product words that way, which is
+the safe direction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from kundensprache.ingest.person_names import FIRST_NAMES, SURNAMES
+
+_KEY = b"kundensprache-pseudonym-v1"  # not a secret: pseudonyms only need to be stable
+_TOKEN = re.compile(r"[^\W\d_]{2,40}")  # a run of letters between separators
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+KNOWN_NAMES = _KNOWN = {n.casefold() for n in FIRST_NAMES | SURNAMES} | {
+    n.casefold().translate(_FOLD) for n in FIRST_NAMES | SURNAMES
+}
+
+
+def pseudonym(value: str, prefix: str = "name") -> str:
+    digest = hashlib.blake2s(value.casefold().encode(), key=_KEY, digest_size=4).hexdigest()
+    return f"{prefix}-{digest}"
+
+
+# Words of export and tool names that are rare as words but no one's name.
+_TOOL_WORDS = {
+    "hubspot", "pipedrive", "salesforce", "zoho", "dynamics", "sharepoint", "onedrive",
+    "gmail", "outlook", "thunderbird", "webex", "gotomeeting", "transkript", "mbox", "docx",
+    "xlsx", "eml", "msg", "vtt", "srt", "utf", "cp", "latin",
+}  # fmt: skip
+
+
+def is_name_token(token: str) -> bool:
+    if token.casefold() in _KNOWN:
+        return True
+    if len(token) < 4 or token.casefold() in _TOOL_WORDS or re.fullmatch(r"[a-f]+", token):
+        return False  # short, a tool's name, or part of a generated hex name
+    from wordfreq import zipf_frequency
+
+    low = token.lower()
+    spelt = low.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")  # praesentation
+    return max(zipf_frequency(w, lang) for w in {low, spelt} for lang in ("de", "en")) < 2.5
+
+
+def redact_path(path: str) -> str:
+    """``calls/anruf_mueller.txt`` -> ``calls/anruf_name-1a2b3c4d.txt``: every name-like run
+    of letters in the file and folder names below the source folder gets its pseudonym."""
+    if path.startswith("/") or ":" in path[:3]:  # outside the inbox: only the file name
+        head, sep, rest = path.rpartition("/")
+    else:
+        head, sep, rest = path.partition("/")
+    if not sep:
+        head, rest = "", path
+    parts = []
+    for part in rest.split("/"):
+        stem, dot, ext = part.rpartition(".") if "." in part else (part, "", "")
+        stem = _TOKEN.sub(lambda m: pseudonym(m[0]) if is_name_token(m[0]) else m[0], stem[:300])
+        parts.append(f"{stem}{dot}{ext}")
+    return (head + "/" if sep else "") + "/".join(parts)
