@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/bench_clustering.py [--data ../shared/bench-data]
         [--scale 5000,20000,50000] [--no-bertopic] [--no-scale]
 
-Quality (gold intents, no k given to us): banking77 test (English) and xSID (German, plus its
-parallel English text as a control), each with both bundled encoders:
+Quality (gold intents, no k given to us): banking77 test (English; also 10 and 30 of its
+intents, and all 77 with only 10 or 20 phrases each: does the number of topics follow the
+data?) and xSID (German, plus its parallel English text as a control), each with both bundled
+encoders:
   - ours: `clustering.cluster_texts`, the code behind `kundensprache cluster` (outlier group
     counted as one cluster, as a user sees it),
   - KMeans told the true k (mean of 5 seeds),
@@ -78,9 +80,24 @@ def load_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
     xsid = pd.read_csv(data / "xsid_de" / "xsid07_de_valid.csv")
     return [
         ("banking77 test (en)", banking.text.tolist(), banking.category.tolist()),
+        *banking_subsets(banking),
         ("xSID (de)", xsid.text_de.tolist(), xsid.intent.tolist()),
         ("xSID, parallel English (en)", xsid.text_en.tolist(), xsid.intent.tolist()),
     ]
+
+
+def banking_subsets(banking: pd.DataFrame) -> list[tuple[str, list[str], list[str]]]:
+    """Granularity: 10 and 30 of the 77 intents (seeded choice), and all 77 with only 10 or
+    20 phrases each (many narrow intents in a small set)."""
+    cats = np.random.default_rng(0).permutation(sorted(banking.category.unique()))
+    out = []
+    for k in (10, 30):
+        sub = banking[banking.category.isin(cats[:k])]
+        out.append((f"banking77, {k} intents (en)", sub.text.tolist(), sub.category.tolist()))
+    for m in (10, 20):
+        sub = banking.groupby("category").head(m)
+        out.append((f"banking77, {m} per intent (en)", sub.text.tolist(), sub.category.tolist()))
+    return out
 
 
 def bertopic_labels(texts: list[str], emb: np.ndarray) -> list[int]:
@@ -183,7 +200,7 @@ def stability(data: Path) -> list[dict]:
     rows = []
     sets = load_sets(data)
     defaults = Config()
-    for name, texts, gold in sets[:2]:
+    for name, texts, gold in [sets[0], sets[-2]]:  # banking77 test, xSID (de)
         spec = defaults.embedding.models.get("de" if "(de)" in name else "en")
         spec = spec or defaults.embedding.model
         emb = embed_texts(texts, load_encoder(spec))

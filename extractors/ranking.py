@@ -124,13 +124,21 @@ class RoleCounts:
         return total > 0 and self.edge[key] >= TEMPLATE_SHARE * total
 
 
-def count_roles(documents: Sequence[Document], keys: Iterable[tuple[str, str]]) -> RoleCounts:
-    """Count the candidate ``(lang, key)``s in every document, by side and position."""
-    wanted = defaultdict(set)
-    lemmas_in = defaultdict(set)
-    for lang, key in keys:
-        wanted[lang].add(key)
-        lemmas_in[lang].update(key.split())
+def count_roles(
+    documents: Sequence[Document], phrases: Iterable[tuple[str, str, str]]
+) -> RoleCounts:
+    """Count candidate phrases ``(lang, key, keyword)`` in every document, by side and position.
+
+    A mention is the keyword's content lemmas in its own order, stop words between them
+    allowed: "Proposal sent" is not the customer's "send the proposal".
+    """
+    wanted: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
+    lemmas_in: dict[str, set[str]] = defaultdict(set)
+    for lang, key, keyword in phrases:
+        ordered = tuple(_lemma_sequence(keyword, canonical_lang(lang)))
+        if ordered:
+            wanted[lang].setdefault(ordered, key)
+            lemmas_in[lang].update(ordered)
     out = RoleCounts()
     for doc in documents:
         lang = doc.language or "und"
@@ -182,19 +190,17 @@ def _lemma_sequence(text: str, lang: str) -> list[str]:
     return [lemma for word in text.split() for lemma in unit_lemmas(word, lang)]
 
 
-def _windows(seq: list[str], wanted: set[str], lemmas: set[str]) -> Iterable[str]:
-    """Keys of the runs of up to MAX_WINDOW consecutive lemmas that are candidate keys."""
+def _windows(seq: list[str], wanted: dict[tuple[str, ...], str], lemmas: set[str]) -> Iterable[str]:
+    """Keys of the runs of up to MAX_WINDOW consecutive lemmas that are a candidate's."""
     n = len(seq)
     for i in range(n):
         if seq[i] not in lemmas:
             continue
-        window: list[str] = []
-        for j in range(i, min(n, i + MAX_WINDOW)):
-            if seq[j] not in lemmas:
+        for j in range(i + 1, min(n, i + MAX_WINDOW) + 1):
+            if seq[j - 1] not in lemmas:
                 break
-            window.append(seq[j])
-            key = " ".join(sorted(set(window)))
-            if key in wanted:
+            key = wanted.get(tuple(seq[i:j]))
+            if key is not None:
                 yield key
 
 
@@ -209,8 +215,7 @@ def rerank(
 
     ``scored`` holds (term, always_keep); kept terms are never dropped nor lowered.
     """
-    keys = [(t.language, t.key) for t, _ in scored]
-    roles = count_roles(documents, keys)
+    roles = count_roles(documents, [(t.language, t.key, t.keyword) for t, _ in scored])
     heads = head_words(
         [
             (t.language, t.key, len(word_parts(t.keyword, canonical_lang(t.language))))
