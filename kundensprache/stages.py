@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -109,11 +110,8 @@ class Vocabulary:
 
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
-    """Customer vocabulary over the rolling window ending with the report month.
-
-    Only documents without a current stored record are extracted (new, changed, or the
-    extraction settings changed); the month aggregates the stored records of its window.
-    """
+    """Customer vocabulary over the rolling window ending with the report month: extract the
+    documents without a current stored record, then count the window's stored records."""
     extraction = run_extraction(config, store, month, log)
     vocabulary = aggregate_vocabulary(config, store, month, log)
     vocabulary.extracted = extraction.extracted
@@ -170,12 +168,13 @@ def aggregate_vocabulary(
     return Vocabulary(terms, doc_accounts, len(accounts))
 
 
+@dataclass
 class WindowDocuments:
-    """The window's documents, streamed from the store afresh on each iteration: the
-    corpus-level reranking reads them more than once and never needs them all at once."""
+    """The window's documents, streamed afresh on each pass (the reranking makes two)."""
 
-    def __init__(self, store: Store, since, until):
-        self.store, self.since, self.until = store, since, until
+    store: Store
+    since: date
+    until: date
 
     def __iter__(self):
         return self.store.iter_documents(since=self.since, until=self.until)
@@ -183,20 +182,15 @@ class WindowDocuments:
 
 def extract_stale(config: Config, records, fingerprint: str, stale, log: Log) -> int:
     """Extract the (doc_id, content hash) documents and store their records."""
-    if not stale:
-        return 0
     hashes = dict(stale)
-    ids = [d for d, _ in stale]
+    ids = list(hashes)
     extractor = PhraseExtractor(config.vocabulary, config.company)
-    step = max(1, len(ids) // 10)
-    done = 0
+    step, done = max(1, len(ids) // 10), 0
     for i in range(0, len(ids), EXTRACT_BATCH):
         docs = records.documents(ids[i : i + EXTRACT_BATCH])
         found = extract_records(docs, extractor, config.vocabulary)
-        records.save(
-            fingerprint,
-            [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)],
-        )
+        rows = [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)]
+        records.save(fingerprint, rows)
         before, done = done, done + len(docs)
         report("vocabulary: documents", done, len(ids))
         if done == len(ids) or done // step != before // step:
