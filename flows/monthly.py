@@ -1,8 +1,10 @@
 """The monthly keyword flow: Prefect wiring only; the work is in kundensprache.stages.
 
-Tasks take and return plain data (the config, the month, dataclasses of results) and open
-the store themselves, so any task runner can run them in other processes or on other
-machines. Tasks whose inputs define their result are cached (see ``caching.py``).
+Tasks take and return plain data (the config, the month, paths, dataclasses of results) and
+open the store themselves, so any task runner can run them in other processes or on other
+machines (``[engine] runner``, see ``runners.py``). Files are read in shards, in parallel
+where the runner allows, and stored in shard order, so every runner gives the same outputs.
+Tasks whose inputs define their result are cached (see ``caching.py``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 
-from kundensprache import stages
+from kundensprache import shards, stages
 from kundensprache.core.config import Config, load_config
 from kundensprache.core.errors import KundenspracheError
 from kundensprache.core.months import Month, last_complete_month
 from kundensprache.flows.caching import cached, result_storage
+from kundensprache.flows.runners import task_runner, worker_count
 from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
 
 FLOW_NAME = "kundensprache-monthly"
+MONTH_FLOW_NAME = "kundensprache-month"
 TOP_N_ARTIFACT = 20
 ARTIFACT_COLUMNS = (
     "keyword",
@@ -39,22 +44,46 @@ def _log(message: str) -> None:
     get_run_logger().info(message)
 
 
-@task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(config: Config) -> list[dict[str, str]]:
+@task(name="read-files", cache_policy=NO_CACHE)
+def read_files_task(config: Config, shard: list[tuple[str, str]]):
     with Store(config.store_url) as store:
-        return stages.ingest_report_rows(stages.run_ingest(config, store, log=_log))
+        return shards.read_shard(config, store, shard)
 
 
-@task(name="extract", cache_policy=NO_CACHE)  # writes the new documents' records
-def extract_task(config: Config, month: str) -> stages.Extraction:
+@task(name="store-files", cache_policy=NO_CACHE)
+def store_files_task(config: Config, read, before: int, total: int):
     with Store(config.store_url) as store:
-        return stages.run_extraction(config, store, month, log=_log)
+        results = shards.store_shard(store, read, before, total)
+    _log(f"Ingest: {before + len(results)}/{total} files")
+    return results
 
 
-@task(name="vocabulary", cache_policy=NO_CACHE)  # counts the stored records of the window
+@task(name="ingest-report", cache_policy=NO_CACHE)
+def ingest_report_task(config: Config, results) -> list[dict[str, str]]:
+    with Store(config.store_url) as store:
+        stages.log_ingest(results, store, log=_log)
+    return stages.ingest_report_rows(results)
+
+
+@task(name="plan-extraction", cache_policy=NO_CACHE)
+def plan_extraction_task(config: Config, month: str, workers: int) -> shards.ExtractionPlan:
+    since, until = shards.vocabulary_window(config, month)
+    with Store(config.store_url) as store:
+        plan = shards.plan_extraction(config, store, since, until, workers)
+    _log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
+    return plan
+
+
+@task(name="extract-documents", cache_policy=NO_CACHE)  # records go to the store
+def extract_task(config: Config, fingerprint: str, batch: list[tuple[str, str]]) -> int:
+    with Store(config.store_url) as store:
+        return shards.extract_shard(config, store, fingerprint, batch)
+
+
+@task(name="vocabulary", cache_policy=NO_CACHE)
 def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
     with Store(config.store_url) as store:
-        return stages.aggregate_vocabulary(config, store, month, log=_log)
+        return stages.run_vocabulary(config, store, month, log=_log)
 
 
 def _unexpected(task, task_run, state) -> bool:
@@ -106,26 +135,46 @@ def write_task(config: Config, month: str, files: dict[str, str | bytes]) -> str
     return str(folder)
 
 
-@flow(name=FLOW_NAME, log_prints=True)
-def monthly_keywords(
-    month: str | None = None,
+def extract(config: Config, month: str) -> None:
+    """Extract the documents without a stored record, in parallel where the runner allows;
+    the vocabulary task then aggregates the stored records."""
+    plan = plan_extraction_task(config, month, worker_count(config.engine))
+    futures = [extract_task.submit(config, plan.fingerprint, b) for b in plan.batches]
+    done = 0
+    for future in futures:
+        done += future.result()
+        _log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+
+
+def ingest(config: Config) -> list[dict[str, str]]:
+    """Read the shards in parallel, store them one after the other in shard order."""
+    batches = shards.ingest_shards(config, worker_count(config.engine))
+    total = sum(len(b) for b in batches)
+    _log(f"Ingest: {total} files in {config.paths.inputs}")
+    stored, previous, done = [], [], 0
+    for shard in batches:
+        read = read_files_task.submit(config, shard)
+        before, done = done, done + len(shard)
+        previous = [store_files_task.submit(config, read, before, total, wait_for=previous)]
+        stored.extend(previous)
+    return ingest_report_task(config, [r for f in stored for r in f.result()])
+
+
+@flow(name=MONTH_FLOW_NAME)
+def keyword_month(
+    month: str,
     inputs: str | None = None,
     outputs: str | None = None,
     config_file: str | None = None,
     work: str | None = None,
 ) -> str:
-    """Customer vocabulary of the report month -> keyword candidates in outputs/<month>/.
-
-    Without a month: the last complete month. Paths given here override the config file.
-    """
+    """The month's stages as tasks on the configured runner. Parameters are the outer flow's
+    (the config is read again here): a run's parameters are shown in Prefect's UI and
+    database, and the config may hold names and the store's password."""
     config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
-    month = str(Month.parse(month or last_complete_month()))
-    _log(f"Report month {month}: inputs {config.paths.inputs}, outputs {config.paths.outputs}")
-    Store(config.store_url).close()  # create the tables once, before tasks open the store
-
     storage = result_storage(config)
-    ingest_rows = ingest_task(config)
-    extract_task(config, month)
+    ingest_rows = ingest(config)
+    extract(config, month)
     vocabulary = vocabulary_task(config, month)
     search = search_console_task(config, month)
     queries = search.queries
@@ -149,7 +198,32 @@ def monthly_keywords(
     return folder
 
 
-def run_config(config_file: str | None, **paths: str | None) -> Config:
+@flow(name=FLOW_NAME, log_prints=True)
+def monthly_keywords(
+    month: str | None = None,
+    inputs: str | None = None,
+    outputs: str | None = None,
+    config_file: str | None = None,
+    work: str | None = None,
+) -> str:
+    """Customer vocabulary of the report month -> keyword candidates in outputs/<month>/.
+
+    Without a month: the last complete month. Paths given here override the config file.
+    """
+    paths = {"config_file": config_file, "inputs": inputs, "outputs": outputs, "work": work}
+    config = run_config(**paths)
+    month = str(Month.parse(month or last_complete_month()))
+    with Store(config.store_url) as store:  # creates the tables once, before tasks open it
+        _log(
+            f"Report month {month}: inputs {config.paths.inputs}, outputs "
+            f"{config.paths.outputs}, store {store.url}, runner {config.engine.runner}"
+        )
+    with get_client(sync_client=True) as client:
+        runner = task_runner(config.engine, api_url=str(client.api_url))
+    return keyword_month.with_options(task_runner=runner)(month, **paths)
+
+
+def run_config(config_file: str | None = None, **paths: str | None) -> Config:
     """The config file with the flow's path parameters (inputs, outputs, work) on top."""
     config = load_config(config_file)
     for name, value in paths.items():

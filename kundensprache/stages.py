@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +26,11 @@ from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import shift_month, window
 from kundensprache.core.progress import report
-from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
-from kundensprache.extractors.records import extract_records, pack, settings_fingerprint, unpack
+from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.person_names import looks_like_person_name
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -64,11 +64,11 @@ from kundensprache.reports.workbook import WORKBOOK_NAME, Sheet, workbook_bytes
 from kundensprache.reports.writer import csv_text, write_month
 from kundensprache.search_console.client import check_month, fetch_month, query_rows_from_api
 from kundensprache.search_console.export_scan import month_exports
+from kundensprache.shards import extract_shard, plan_extraction, vocabulary_window
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
 
 Log = Callable[[str], None]
-EXTRACT_BATCH = 2000  # documents extracted and stored together
 _log = logging.getLogger("kundensprache")
 
 
@@ -90,6 +90,11 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
             log(f"Ingest: {done}/{total} files")
 
     results = ingest.ingest_paths(paths, store, config, inbox=inbox, progress=progress)
+    log_ingest(results, store, log)
+    return results
+
+
+def log_ingest(results: Sequence[FileResult], store: Store, log: Log = _default_log) -> None:
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "duplicate", "rejected")}
     log(
         f"Ingest: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "
@@ -97,7 +102,6 @@ def run_ingest(config: Config, store: Store, log: Log = _default_log) -> list[Fi
     )
     for row in ingest_report_rows([r for r in results if r.status == "rejected"]):
         log(f"Rejected {row['file']}: {row['reason']}")
-    return results
 
 
 # -------------------------------------------------------------------------- vocabulary
@@ -110,36 +114,13 @@ class Vocabulary:
 
 
 def run_vocabulary(config: Config, store: Store, month: str, log: Log = _default_log) -> Vocabulary:
-    """Customer vocabulary over the rolling window ending with the report month: extract the
-    documents without a current stored record, then count the window's stored records."""
-    extraction = run_extraction(config, store, month, log)
-    vocabulary = aggregate_vocabulary(config, store, month, log)
-    vocabulary.extracted = extraction.extracted
-    return vocabulary
+    """Customer vocabulary over the rolling window ending with the report month.
 
-
-@dataclass
-class Extraction:
-    extracted: int  # documents extracted in this run
-    documents: int  # documents in the window
-
-
-def run_extraction(config: Config, store: Store, month: str, log: Log = _default_log) -> Extraction:
-    """Extract the window's documents that have no current record; store their records."""
-    since, until = window(month, config.vocabulary.window_months)
-    records = Extractions(store)
-    fingerprint = settings_fingerprint(config.vocabulary, config.company)
-    records.prune()
-    stale, total = records.stale(fingerprint, since, until)
-    log(f"Vocabulary: {len(stale)} of {total} documents dated {since} to {until} to extract")
-    return Extraction(extract_stale(config, records, fingerprint, stale, log), total)
-
-
-def aggregate_vocabulary(
-    config: Config, store: Store, month: str, log: Log = _default_log
-) -> Vocabulary:
-    """The month's vocabulary from the stored records of its window (run_extraction first)."""
-    since, until = window(month, config.vocabulary.window_months)
+    Only documents without a current stored record are extracted (new, changed, or the
+    extraction settings changed); the month aggregates the stored records of its window.
+    """
+    since, until = vocabulary_window(config, month)
+    extracted = extract_stale(config, store, since, until, log)
     records = Extractions(store)
     fingerprint = settings_fingerprint(config.vocabulary, config.company)
     website = list(read_website(config.paths.inputs / "website"))
@@ -165,37 +146,32 @@ def aggregate_vocabulary(
     log(f"Vocabulary: {len(terms)} candidate phrases from {len(accounts)} documents")
     used = {d for t in terms for d in t.doc_ids}
     doc_accounts = {d: a for d, a in accounts.items() if d in used}
-    return Vocabulary(terms, doc_accounts, len(accounts))
+    return Vocabulary(terms, doc_accounts, len(accounts), extracted)
 
 
-@dataclass
 class WindowDocuments:
-    """The window's documents, streamed afresh on each pass (the reranking makes two)."""
+    """The window's documents, streamed from the store afresh on each iteration: the
+    corpus-level reranking reads them more than once and never needs them all at once."""
 
-    store: Store
-    since: date
-    until: date
+    def __init__(self, store: Store, since, until):
+        self.store, self.since, self.until = store, since, until
 
     def __iter__(self):
         return self.store.iter_documents(since=self.since, until=self.until)
 
 
-def extract_stale(config: Config, records, fingerprint: str, stale, log: Log) -> int:
-    """Extract the (doc_id, content hash) documents and store their records."""
-    hashes = dict(stale)
-    ids = list(hashes)
-    extractor = PhraseExtractor(config.vocabulary, config.company)
-    step, done = max(1, len(ids) // 10), 0
-    for i in range(0, len(ids), EXTRACT_BATCH):
-        docs = records.documents(ids[i : i + EXTRACT_BATCH])
-        found = extract_records(docs, extractor, config.vocabulary)
-        rows = [(d.doc_id, hashes[d.doc_id], *pack(r)) for d, r in zip(docs, found, strict=True)]
-        records.save(fingerprint, rows)
-        before, done = done, done + len(docs)
-        report("vocabulary: documents", done, len(ids))
-        if done == len(ids) or done // step != before // step:
-            log(f"Vocabulary: {done}/{len(ids)} documents extracted")
-    return len(ids)
+def extract_stale(config: Config, store: Store, since, until, log: Log = _default_log) -> int:
+    """Extract the window's documents that have no current record; returns how many."""
+    plan = plan_extraction(config, store, since, until)
+    log(f"Vocabulary: {plan.documents} documents dated {since} to {until} to extract")
+    step = max(1, plan.documents // 10)
+    done = 0
+    for batch in plan.batches:
+        before, done = done, done + extract_shard(config, store, plan.fingerprint, batch)
+        report("vocabulary: documents", done, plan.documents)
+        if done == plan.documents or done // step != before // step:
+            log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+    return plan.documents
 
 
 def read_website(folder: Path) -> list[tuple[str, str]]:
@@ -395,7 +371,9 @@ def render_outputs(
     ingest_rows: Sequence[dict[str, str]],
 ) -> dict[str, str | bytes]:
     """File name -> content for the month's output folder. Also records the month's topic
-    figures in the store, for the report's history."""
+    figures in the store, for the report's history. Last privacy gate: a candidate that looks
+    like a person's name is never written, whatever redaction missed."""
+    candidates = [c for c in candidates if not looks_like_person_name(c.term.keyword)]
     cand_rows = [c.row() for c in candidates]
     clusters = cluster_rows(
         candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts

@@ -142,3 +142,25 @@ def test_first_names_that_are_words_need_a_surname():
     text = "Ende Mai Rollout. Die Art der Schnittstelle. Will do. Mark the date."
     assert redact(text) == text
     assert redact("Mark Thompson called") == "[NAME] called"
+
+
+@pytest.mark.parametrize(
+    ("keyword", "is_name"),
+    [
+        ("anna", True),
+        ("anna müller", True),
+        ("jolanta grzybowska", True),
+        ("kerstin quastenberg", True),
+        ("frank", False),  # an ordinary word too: only with a surname
+        ("mark", False),
+        ("kanalinspektion", False),
+        ("schnittstelle zu sap", False),
+        ("sap business one", False),
+        ("preise kanalkataster", False),
+        ("wartungsvertrag kosten", False),
+    ],
+)
+def test_last_gate_before_output_spots_person_names(keyword, is_name):
+    from kundensprache.ingest.person_names import looks_like_person_name
+
+    assert looks_like_person_name(keyword) is is_name

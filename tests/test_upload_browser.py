@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from kundensprache.core.config import Config, PathsConfig, UploadConfig
+from kundensprache.ingest.pseudonyms import redact_path
 from kundensprache.upload import hash_password
 from kundensprache.upload.server import serve_in_thread
 
@@ -140,7 +141,10 @@ def test_sales_rep_hands_over_a_note_and_an_email(browser, site, tmp_path, artif
     page.get_by_label("Datum des Gesprächs").fill("2026-09-14")
     page.get_by_role("button", name="Hochladen").click()
     page.get_by_text("1 Datei(en) empfangen, 1 abgelehnt.").wait_for()
-    assert "Angebot.pdf: corrupt or truncated PDF" in page.locator("#notice").inner_text()
+    assert (
+        "Angebot.pdf: corrupt or truncated PDF"
+        in page.locator("#notice").inner_text()
+    )
 
     # An email.
     page.locator("#source-email").check()
@@ -152,8 +156,10 @@ def test_sales_rep_hands_over_a_note_and_an_email(browser, site, tmp_path, artif
     rows = page.locator("tr.upload-row")
     assert rows.count() == 3
     listed = {rows.nth(i).locator(".file-name").inner_text(): rows.nth(i) for i in range(3)}
-    assert set(listed) == {"Gespräch Müller.txt", "Anfrage Lizenz.eml", "Angebot.pdf"}
-    assert listed["Gespräch Müller.txt"].locator(".badge").inner_text() == "Empfangen"
+    shown = redact_path("Gespräch Müller.txt")  # a surname in a file name is pseudonymised
+    assert shown.startswith("Gespräch name-")
+    assert set(listed) == {shown, "Anfrage Lizenz.eml", "Angebot.pdf"}
+    assert listed[shown].locator(".badge").inner_text() == "Empfangen"
     assert listed["Anfrage Lizenz.eml"].locator(".badge").inner_text() == "Empfangen"
     assert listed["Angebot.pdf"].locator(".badge").inner_text() == "Abgelehnt"
     assert "2 Datei(en) warten auf die Verarbeitung." in page.locator("#process-hint").inner_text()
@@ -167,7 +173,7 @@ def test_sales_rep_hands_over_a_note_and_an_email(browser, site, tmp_path, artif
         for i in range(rows.count())
     }
     assert badges == {
-        "Gespräch Müller.txt": "Verarbeitet",
+        shown: "Verarbeitet",
         "Anfrage Lizenz.eml": "Verarbeitet",
         "Angebot.pdf": "Abgelehnt",
     }

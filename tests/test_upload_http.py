@@ -534,12 +534,12 @@ def test_same_name_twice_gives_two_files(client, config):
 def test_each_user_sees_only_their_own_uploads(config: Config):
     app = create_app(config)
     with TestClient(app) as anna, TestClient(app) as ben:
-        response = upload(anna, sign_in(anna, "anna"), [("anna.txt", CALL_NOTE)])
+        response = upload(anna, sign_in(anna, "anna"), [("notiz-a.txt", CALL_NOTE)])
         batch = response.url.params["batch"]
         sign_in(ben, "ben")
         page = ben.get("/", params={"batch": batch}).text  # even with anna's batch id
-        assert "anna.txt" not in page and "Noch nichts übergeben." in page
-        assert "anna.txt" in anna.get("/").text
+        assert "notiz-a.txt" not in page and "Noch nichts übergeben." in page
+        assert "notiz-a.txt" in anna.get("/").text
 
 
 # -------------------------------------------------------------- body limit
@@ -657,12 +657,12 @@ def test_process_now_ingests_the_users_received_files(client: TestClient, config
 def test_process_now_touches_only_the_users_own_files(config: Config):
     app = create_app(config)
     with TestClient(app) as anna, TestClient(app) as ben:
-        upload(anna, sign_in(anna, "anna"), [("anna.txt", CALL_NOTE)])
+        upload(anna, sign_in(anna, "anna"), [("notiz-a.txt", CALL_NOTE)])
         bens_token = sign_in(ben, "ben")
-        upload(ben, bens_token, [("ben.eml", EMAIL)], source="email")
+        upload(ben, bens_token, [("anfrage-b.eml", EMAIL)], source="email")
         page = ben.post("/process", data={"csrf_token": bens_token}).text
-        assert rows(page) == [{"status": "ingested", "name": "ben.eml"}]
-        assert rows(anna.get("/").text) == [{"status": "received", "name": "anna.txt"}]
+        assert rows(page) == [{"status": "ingested", "name": "anfrage-b.eml"}]
+        assert rows(anna.get("/").text) == [{"status": "received", "name": "notiz-a.txt"}]
 
 
 def test_file_removed_from_the_inbox_is_reported_by_process_now(client, config):

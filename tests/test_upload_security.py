@@ -261,3 +261,45 @@ def test_duplicate_message_names_no_other_users_file(server: str, config: Config
     stored = [p.name for p in (config.paths.inputs / "calls").glob("*.txt")]
     assert len(stored) == 2
     assert not any(name in page for name in stored)
+
+
+def test_upload_form_fields_and_file_names_are_redacted_in_the_store(server: str, config: Config):
+    with client_for(server) as anna:
+        sign_in(anna)
+        token = CSRF.search(anna.get("/").text).group(1)
+        data = {"csrf_token": token, "source": "call", "speaker_role": "customer"}
+        data["account"] = "Praxis Dr. Vollstedt"
+        files = {"files": ("anruf_frau_quastenberg.txt", b"Kunde: Wir brauchen Preise.")}
+        assert anna.post("/upload", data=data, files=files).status_code == 200
+    stores = list(config.paths.work.glob("*.sqlite*"))
+    assert stores
+    for path in stores:
+        raw = path.read_bytes().decode("utf-8", "replace").casefold()
+        assert "vollstedt" not in raw and "quastenberg" not in raw, path.name
+
+
+def test_others_are_answered_while_one_user_pastes_adversarial_notes(server: str):
+    """The issue's 1.6 KB "Gruß + spaces" note froze the server for 72 s; now 100 KB pastes
+    of the worst shapes run while another user's page still comes back promptly."""
+    import sys
+    import threading
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from adversarial_inputs import PUMPS, pumped
+
+    shapes = {label: (p, u, s) for label, p, u, s in PUMPS}
+    notes = [pumped(*shapes[k], 100_000) for k in ("spaces after Gruß", "titles", "iban-ish")]
+    with client_for(server) as attacker, client_for(server) as other:
+        sign_in(attacker)
+        sign_in(other, "ben")
+        worker = threading.Thread(target=lambda: [upload_note(attacker, n) for n in notes])
+        worker.start()
+        time.sleep(0.3)
+        waits = []
+        while worker.is_alive() and len(waits) < 20:
+            start = time.monotonic()
+            assert other.get("/login").status_code == 200
+            waits.append(time.monotonic() - start)
+            time.sleep(0.1)
+        worker.join(timeout=120)
+    assert waits and max(waits) < 2.0, waits  # generous for a loaded 2-core machine

@@ -6,7 +6,25 @@ roles and hashes them for dedupe; pipeline.py ties it together incrementally.
 """
 
 from kundensprache.ingest.discover import discover
-from kundensprache.ingest.pipeline import ingest_inbox, ingest_paths, read_file, validate_upload
+from kundensprache.ingest.pipeline import (
+    ReadFile,
+    ingest_inbox,
+    ingest_paths,
+    read_file,
+    read_paths,
+    store_read,
+    validate_upload,
+)
 from kundensprache.ingest.redact import redact
 
-__all__ = ["discover", "ingest_inbox", "ingest_paths", "read_file", "redact", "validate_upload"]
+__all__ = [
+    "ReadFile",
+    "discover",
+    "ingest_inbox",
+    "ingest_paths",
+    "read_file",
+    "read_paths",
+    "redact",
+    "store_read",
+    "validate_upload",
+]

@@ -95,7 +95,5 @@ def _inspect_export(path: Path) -> str:
     else:
         span = period.label or "not stated (no Dates.csv or Filters.csv beside it)"
     lines = [f"{path}  (search_console): {len(rows)} queries", f"  period  {span}"]
-    lines += [
-        f"  {r.query!r}: {r.impressions} impressions, position {r.position}" for r in rows[:5]
-    ]
+    lines += [f"  {r.query!r}: {r.impressions} impressions, position {r.position}" for r in rows[:5]]
     return "\n".join(lines) + "\n"

@@ -164,3 +164,30 @@ def find_person_names(text: str) -> set[str]:
         if match[1] not in _NOT_SURNAME:
             found.add(match[1])
     return found
+
+
+_FOLDED_FIRST = {n.casefold() for n in FIRST_NAMES - AMBIGUOUS}
+_FOLDED_ANY_FIRST = {n.casefold() for n in FIRST_NAMES}
+_FOLDED_SURNAMES = {n.casefold() for n in SURNAMES}
+
+
+def looks_like_person_name(keyword: str) -> bool:
+    """The last gate before a keyword is written: a first name alone ("anna"), a first name
+    with a surname-like word ("jolanta grzybowska", "anna müller"), or two or three words that
+    are all rare as ordinary German or English words (an unknown first name with its
+    surname). Used on keyword candidates, never on free text."""
+    words = keyword.casefold().replace("-", " ").split()
+    if not words or len(words) > 3:
+        return False
+    if len(words) == 1:
+        return words[0] in _FOLDED_FIRST
+    first, last = words[0], words[-1]
+    if first in _FOLDED_ANY_FIRST and (last in _FOLDED_SURNAMES or _rare(last, 3.0)):
+        return True
+    return all(_rare(w, 2.5) and w.isalpha() for w in words)
+
+
+def _rare(word: str, threshold: float) -> bool:
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "de"), zipf_frequency(word, "en")) < threshold

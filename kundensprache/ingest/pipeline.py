@@ -1,4 +1,5 @@
-"""read_file / ingest_paths / ingest_inbox / validate_upload: the ingest stage's entry points.
+"""read_file / ingest_paths / ingest_inbox / validate_upload: the ingest stage's entry points;
+read_paths / store_read: the same in two steps, for reading files in parallel.
 
 A bad file never raises: it becomes a "rejected" FileResult with a reason, and the files
 beside it are ingested. User files are only ever read (never moved, changed or deleted).
@@ -24,6 +25,7 @@ from kundensprache.ingest.documents import Draft, build_document
 from kundensprache.ingest.emails import EmailContext, read_email
 from kundensprache.ingest.errors import Rejected
 from kundensprache.ingest.pseudonyms import redact_path
+from kundensprache.ingest.redact import redact
 from kundensprache.store import Store
 
 SUFFIXES = {
@@ -55,6 +57,18 @@ def read_file(path: Path, source: str, config: Config, *, inbox: Path | None = N
     return _result(_load(Path(path), source, config, inbox), Path(path).name, source, config)
 
 
+SHARD_FILES = 200  # files read, then stored, together: memory stays bounded
+
+
+@dataclass
+class ReadFile:
+    """A file as read for ingest: ``new`` (the result carries its documents, to be stored)
+    or unchanged since it was stored (the stored result, with ``document_count``)."""
+
+    result: FileResult
+    new: bool
+
+
 def ingest_paths(
     paths: Iterable[tuple[Path, str]],
     store: Store,
@@ -71,21 +85,51 @@ def ingest_paths(
     """
     items = [(Path(p), s) for p, s in paths]
     results: list[FileResult] = []
-    for n, (path, source) in enumerate(items, 1):
-        loaded = _load(path, source, config, inbox)
-        if progress is not None:
-            progress(n, len(items), loaded.rel)
+    for start in range(0, len(items), SHARD_FILES):
+
+        def shifted(n: int, _total: int, name: str, start: int = start) -> None:
+            if progress is not None:
+                progress(start + n, len(items), name)
+
+        read = read_paths(items[start : start + SHARD_FILES], store, config, inbox=inbox)
+        results.extend(store_read(read, store, progress=shifted))
+    return results
+
+
+def read_paths(
+    paths: Iterable[tuple[Path, str]], store: Store, config: Config, *, inbox: Path | None = None
+) -> list[ReadFile]:
+    """Read and redact the files that are new or changed; writes nothing. Files of one
+    batch can be read anywhere (another process, another machine) and stored later."""
+    out = []
+    for path, source in paths:
+        loaded = _load(Path(path), source, config, inbox)
         stored = store.file_result(loaded.rel, loaded.sha256)
         if stored is not None:
             stored.document_count = len(store.file_doc_ids(loaded.rel, loaded.sha256))
-            results.append(stored)
-            continue
-        result = _result(loaded, path.name, source, config)
-        if result.status == "accepted":
-            _mark_duplicates(result, store)
-        store.save_file_result(result)
-        result.document_count = len(result.documents)
-        result.documents = []
+            out.append(ReadFile(stored, new=False))
+        else:
+            out.append(ReadFile(_result(loaded, Path(path).name, source, config), new=True))
+    return out
+
+
+def store_read(
+    read: Iterable[ReadFile], store: Store, progress: Progress | None = None
+) -> list[FileResult]:
+    """Store what was read, in order: a file whose documents are already stored from an
+    earlier file is a duplicate, so storing in the same order gives the same report."""
+    read = list(read)
+    results = []
+    for n, item in enumerate(read, 1):
+        result = item.result
+        if item.new:
+            if result.status == "accepted":
+                _mark_duplicates(result, store)
+            store.save_file_result(result)
+            result.document_count = len(result.documents)
+            result.documents = []
+        if progress is not None:
+            progress(n, len(read), result.file)
         results.append(result)
     return results
 
@@ -198,10 +242,10 @@ def _result(loaded: _Loaded, name: str, source: str, config: Config) -> FileResu
     try:
         drafts, notes = _parse(loaded.data, name, source, config, loaded.meta)
     except Rejected as exc:
-        result.reason = str(exc)
+        result.reason = redact(str(exc))  # a reason may quote a row of the file
         return result
     except Exception as exc:  # a reader bug must not stop the run; report it
-        result.reason = f"could not read file: {type(exc).__name__}: {exc}"
+        result.reason = redact(f"could not read file: {type(exc).__name__}: {exc}")
         return result
     docs = _documents(drafts, source, loaded, config)
     if not docs:
@@ -215,7 +259,7 @@ def _result(loaded: _Loaded, name: str, source: str, config: Config) -> FileResu
     result.status = "accepted"
     result.documents = list(unique.values())
     result.document_count = len(result.documents)
-    result.reason = "; ".join([*loaded.notes, *notes])
+    result.reason = redact("; ".join([*loaded.notes, *notes]))
     return result
 
 

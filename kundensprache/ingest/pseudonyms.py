@@ -5,9 +5,8 @@ A file dropped into the inbox is often named after a person ("anruf_mueller_2026
 These fields identify things (incremental ingest, counting per account), so a name in them
 is replaced by a short keyed hash of the name, the same every time: the report still tells
 two files or two accounts apart and counts them, but names no one. A path part is taken for
-a name when it is a known first name or surname (person_names.py), or a word that is rare in
-both German and English (wordfreq) — file names lose some product words that way, which is
-the safe direction.
+a name when it is a listed first name or surname (person_names.py) or follows an honorific or
+a first name; a surname alone that is not listed stays (see SECURITY.md).
 """
 
 from __future__ import annotations
@@ -38,16 +37,31 @@ _TOOL_WORDS = {
 }  # fmt: skip
 
 
-def is_name_token(token: str) -> bool:
-    if token.casefold() in _KNOWN:
-        return True
-    if len(token) < 4 or token.casefold() in _TOOL_WORDS or re.fullmatch(r"[a-f]+", token):
-        return False  # short, a tool's name, or part of a generated hex name
-    from wordfreq import zipf_frequency
+_HONORIFICS = {
+    "frau",
+    "herr",
+    "herrn",
+    "hr",
+    "fr",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "familie",
+    "fam",
+}
+_FIRST = {n.casefold() for n in FIRST_NAMES} | {n.casefold().translate(_FOLD) for n in FIRST_NAMES}
 
-    low = token.lower()
-    spelt = low.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")  # praesentation
-    return max(zipf_frequency(w, lang) for w in {low, spelt} for lang in ("de", "en")) < 2.5
+
+def is_name_token(token: str, previous: str = "") -> bool:
+    """A listed first name or surname (also spelt without umlauts), or any word right after
+    an honorific or a first name ("frau_lindqvist", "kerstin-quastenberg"). Rare words alone
+    are not taken: German compounds ("erstgespraech", "steuerberatung") are rare too."""
+    folded, before = token.casefold(), previous.casefold()
+    if folded in _TOOL_WORDS or re.fullmatch(r"[a-f]+", folded) or len(folded) < 3:
+        return False
+    return folded in KNOWN_NAMES or before in _HONORIFICS or (before in _FIRST and len(folded) >= 4)
 
 
 def redact_path(path: str) -> str:
@@ -62,6 +76,19 @@ def redact_path(path: str) -> str:
     parts = []
     for part in rest.split("/"):
         stem, dot, ext = part.rpartition(".") if "." in part else (part, "", "")
-        stem = _TOKEN.sub(lambda m: pseudonym(m[0]) if is_name_token(m[0]) else m[0], stem[:300])
+        stem = _pseudonymise_stem(stem[:300])
         parts.append(f"{stem}{dot}{ext}")
     return (head + "/" if sep else "") + "/".join(parts)
+
+
+def _pseudonymise_stem(stem: str) -> str:
+    out, pos, previous = [], 0, ""
+    for match in _TOKEN.finditer(stem):
+        token = match[0]
+        out += [
+            stem[pos : match.start()],
+            pseudonym(token) if is_name_token(token, previous) else token,
+        ]
+        pos, previous = match.end(), token
+    out.append(stem[pos:])
+    return "".join(out)

@@ -61,9 +61,8 @@ class Extractions:
 
     def stale(
         self, fingerprint: str, since: date | None = None, until: date | None = None
-    ) -> tuple[list[tuple[str, str]], int]:
-        """(doc_id, content hash) of the window's documents without a current record, and
-        how many documents the window has."""
+    ) -> list[tuple[str, str]]:
+        """(doc_id, content hash) of the window's documents without a current record."""
         query = self._window(
             select(
                 documents.c.doc_id,
@@ -79,14 +78,13 @@ class Extractions:
             since,
             until,
         )
-        out, total = [], 0
+        out = []
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=STREAM_BATCH).execute(query):
-                total += 1
                 digest = content_hash(row.language, row.segments)
                 if row.content_hash != digest or row.fingerprint != fingerprint:
                     out.append((row.doc_id, digest))
-        return out, total
+        return out
 
     def documents(self, doc_ids: list[str]) -> list[Document]:
         """The documents with these ids, in doc_id order."""

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from kundensprache import ingest
 from kundensprache.core.config import Config, UploadConfig
+from kundensprache.ingest.pseudonyms import redact_path
+from kundensprache.ingest.redact import redact
 from kundensprache.store.db import Store
 from kundensprache.upload import inbox as inbox_files
 from kundensprache.upload.auth import SessionStore, SignInThrottle
@@ -104,20 +106,20 @@ def accept(state: UploadState, form: UploadForm, original: str | None, content, 
         except (OSError, ValueError):
             log.exception("storing an upload by %s failed", form.user)
             reason = t("store_failed")
-    state.uploads.add(
+    state.uploads.add(  # the upload list is in the store: names in it are redacted too
         batch=form.batch,
         user=form.user,
         source=source,
-        original_name=original,
+        original_name=None if original is None else redact_path(original),
         stored_path=stored_path,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        account=meta.account,
+        account=redact(meta.account) if meta.account else None,
         date=meta.date,
         speaker_role=meta.speaker_role,
         uploaded_at=meta.uploaded_at,
         status="rejected" if reason else "received",
-        reason=reason or "",
+        reason=redact(reason or ""),
     )
     log.info("%s uploaded %s: %s", form.user, stored_path or "-", reason or "received")
 
