@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import resource
 import subprocess
@@ -40,9 +39,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Offline defaults (HF_HUB_OFFLINE, ...) come with the first `import kundensprache`.
 
 from kundensprache.clustering import cluster_texts, embed_and_cluster, embed_texts, load_encoder  # noqa: E402
 from kundensprache.core.config import Config  # noqa: E402

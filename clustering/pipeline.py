@@ -17,19 +17,16 @@ from kundensprache.clustering.embed import EmbeddingCache, embed_texts
 from kundensprache.clustering.encoders import Encoder, load_encoder
 from kundensprache.clustering.topics import Clustering, assign_to_topics, build_clustering
 from kundensprache.core.config import Config
+from kundensprache.core.language_codes import primary_language
 from kundensprache.core.models import KnownCluster
 
 Progress = Callable[[int, int], None]
 
 
-def _lang(code: str) -> str:
-    return (code or "").strip().lower().replace("_", "-").split("-")[0]
-
-
 def model_for(language: str, config: Config) -> str:
     """The encoder spec for a language: its entry in ``embedding.models``, else ``model``."""
-    models = {_lang(k): v for k, v in config.embedding.models.items()}
-    return models.get(_lang(language), config.embedding.model)
+    models = {primary_language(k): v for k, v in config.embedding.models.items()}
+    return models.get(primary_language(language), config.embedding.model)
 
 
 def _by_model(languages: Sequence[str], config: Config) -> dict[str, list[int]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
+from kundensprache.core.language_codes import primary_language
 from kundensprache.extractors.compounds import split_compound
 from kundensprache.extractors.lemmas import lemma_table, lemmatise
 from kundensprache.extractors.lexicon import fold, has_spacy_language, key_stop_words
@@ -42,7 +43,7 @@ _HYPHENS = re.compile(r"[-‐‑]")
 
 def canonical_lang(lang: str | None) -> str:
     """``de-DE`` -> ``de``; unknown, empty or ``und`` -> ``xx`` (spaCy's multilingual)."""
-    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    code = primary_language(lang)
     if not code or code == "und" or not has_spacy_language(code):
         return "xx"
     return code

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from kundensprache.core.errors import ConfigError, InputError, KundenspracheError, user_message
+from kundensprache.core.sources import SIDECAR_SUFFIX, SOURCE_FOLDERS, SOURCES, source_of_folder
 
 SUBCOMMANDS_HELP = """\
 commands:
@@ -29,9 +30,6 @@ commands:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # The temporary Prefect server needs ~7 s on an idle 2-core machine; allow for a busy one.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     parser = build_parser()
@@ -74,8 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument(
         "--source",
-        choices=["call", "crm", "email"],
-        help="source type (default: from the folder: calls/, crm/, emails/)",
+        choices=SOURCES,
+        help="source type (default: from the folder: "
+        + ", ".join(f"{f}/" for f in SOURCE_FOLDERS.values())
+        + ")",
     )
     p.add_argument("--config", help="kundensprache.toml")
     p.set_defaults(func=cmd_ingest)
@@ -189,13 +189,16 @@ def cmd_ingest(args) -> int:
             pairs.extend(
                 (p, args.source)
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
+                if p.is_file()
+                and not p.name.startswith(".")
+                and not p.name.endswith(SIDECAR_SUFFIX)
             )
         else:
             source = args.source or _source_from_folder(path)
             if source is None:
                 raise InputError(
-                    f"{path}: cannot tell the source type from its folder; add --source call|crm|email"
+                    f"{path}: cannot tell the source type from its folder; add --source "
+                    + "|".join(SOURCES)
                 )
             pairs.append((path, source))
     store = Store(config.store_url)
@@ -213,7 +216,7 @@ def _add_inspect(sub) -> None:
     p.add_argument("paths", nargs="+", help="files")
     p.add_argument(
         "--source",
-        choices=["call", "crm", "email", "search_console"],
+        choices=[*SOURCES, "search_console"],
         help="source type (default: from the folder, else the file type)",
     )
     p.add_argument("--config", help="kundensprache.toml")
@@ -234,10 +237,10 @@ def cmd_inspect(args) -> int:
 
 
 def _source_from_folder(path: Path) -> str | None:
-    names = {"calls": "call", "call": "call", "crm": "crm", "emails": "email", "email": "email"}
     for part in reversed(path.resolve().parent.parts):
-        if part.lower() in names:
-            return names[part.lower()]
+        source = source_of_folder(part)
+        if source is not None:
+            return source
     return None
 
 

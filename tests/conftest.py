@@ -10,9 +10,7 @@ _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="kundensprache-prefect-"))
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)  # use a temporary local server
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Offline defaults (HF_HUB_OFFLINE, ...) come with `import kundensprache` (core/offline.py).
 for _key in [k for k in os.environ if k.startswith("KUNDENSPRACHE_") and "__" in k]:
     del os.environ[_key]  # a developer's overrides must not change test results
 

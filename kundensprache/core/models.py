@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-SOURCES = ("call", "crm", "email")
-ROLES = ("customer", "rep", "unknown")
+from kundensprache.core.sources import ROLES, SOURCES  # noqa: F401 (one table: core.sources)
+
 FILE_STATUSES = ("accepted", "duplicate", "rejected")
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-FOLDERS = {"calls": "call", "crm": "crm", "emails": "email"}
-SIDECAR_SUFFIX = ".meta.json"
+from kundensprache.core.sources import SIDECAR_SUFFIX, SOURCE_FOLDERS
 
 
 def discover(inbox: Path) -> list[tuple[Path, str]]:
@@ -19,7 +18,7 @@ def discover(inbox: Path) -> list[tuple[Path, str]]:
     """
     inbox = Path(inbox)
     found: list[tuple[Path, str]] = []
-    for folder, source in FOLDERS.items():
+    for source, folder in SOURCE_FOLDERS.items():
         root = inbox / folder
         if not root.is_dir() or root.is_symlink():
             continue

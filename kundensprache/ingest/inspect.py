@@ -12,18 +12,15 @@ import textwrap
 from pathlib import Path
 
 from kundensprache.core.config import Config
+from kundensprache.core.sources import SOURCE_EXTENSIONS, source_of_folder
 from kundensprache.ingest.errors import Rejected
 from kundensprache.ingest.pipeline import _load, _parse, documents_with_dates
 
-SOURCE_BY_FOLDER = {
-    "calls": "call", "call": "call", "crm": "crm", "emails": "email", "email": "email",
-    "search_console": "search_console",
-}  # fmt: skip
-SOURCE_BY_SUFFIX = {
-    ".txt": "call", ".md": "call", ".markdown": "call", ".docx": "call", ".pdf": "call",
-    ".vtt": "call", ".srt": "call", ".csv": "crm", ".tsv": "crm", ".xlsx": "crm",
-    ".eml": "email", ".mbox": "email", ".msg": "email", ".zip": "search_console",
-}  # fmt: skip
+# Sales material from the one table of sources; Search Console exports beside it.
+SEARCH_CONSOLE = "search_console"
+SOURCE_BY_SUFFIX = {ext: s for s, exts in SOURCE_EXTENSIONS.items() for ext in exts} | {
+    ".zip": SEARCH_CONSOLE
+}
 DATE_ORIGIN = {
     "the file's own": "from the file (date column, Date: header, Datum: line or file name)",
     "the upload's": "from the upload form",
@@ -35,8 +32,11 @@ TEXT_WIDTH = 100
 def guess_source(path: Path) -> str | None:
     """call / crm / email / search_console from the folder the file is in, else its suffix."""
     for part in reversed(Path(path).resolve().parent.parts):
-        if part.lower() in SOURCE_BY_FOLDER:
-            return SOURCE_BY_FOLDER[part.lower()]
+        if part.lower() == SEARCH_CONSOLE:
+            return SEARCH_CONSOLE
+        source = source_of_folder(part)
+        if source is not None:
+            return source
     return SOURCE_BY_SUFFIX.get(Path(path).suffix.lower())
 
 
@@ -95,5 +95,7 @@ def _inspect_export(path: Path) -> str:
     else:
         span = period.label or "not stated (no Dates.csv or Filters.csv beside it)"
     lines = [f"{path}  (search_console): {len(rows)} queries", f"  period  {span}"]
-    lines += [f"  {r.query!r}: {r.impressions} impressions, position {r.position}" for r in rows[:5]]
+    lines += [
+        f"  {r.query!r}: {r.impressions} impressions, position {r.position}" for r in rows[:5]
+    ]
     return "\n".join(lines) + "\n"

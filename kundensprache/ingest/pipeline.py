@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from kundensprache.core.config import Config
-from kundensprache.core.models import ROLES, SOURCES, Document, FileResult
+from kundensprache.core.models import Document, FileResult
+from kundensprache.core.sources import ROLES, SOURCE_EXTENSIONS, SOURCES
 from kundensprache.ingest.calls import NoteContext, read_call
 from kundensprache.ingest.crm import read_crm
 from kundensprache.ingest.discover import SIDECAR_SUFFIX, discover, is_outside
@@ -28,11 +29,7 @@ from kundensprache.ingest.pseudonyms import redact_path
 from kundensprache.ingest.redact import redact
 from kundensprache.store import Store
 
-SUFFIXES = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
-    "crm": (".csv", ".tsv", ".xlsx"),
-    "email": (".eml", ".mbox", ".msg"),
-}
+SUFFIXES = SOURCE_EXTENSIONS  # per source, from the one table (core.sources)
 _CHUNK = 1 << 20
 
 Progress = Callable[[int, int, str], None]

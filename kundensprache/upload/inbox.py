@@ -26,18 +26,18 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-SOURCE_FOLDERS = {"call": "calls", "crm": "crm", "email": "emails"}
-ROLES = ("customer", "rep", "unknown")
-# What each source takes, as the ingest reads it. Which type a source really accepts is the
-# ingest validation's call (ingest.validate_upload); this only bounds what reaches the disk
-# and feeds the hints on the page.
-SOURCE_EXTENSIONS = {
-    "call": (".txt", ".md", ".markdown", ".docx", ".pdf", ".vtt", ".srt"),
-    "crm": (".csv", ".tsv", ".xlsx"),
-    "email": (".eml", ".msg", ".mbox"),
-}
-EXTENSIONS = tuple(ext for exts in SOURCE_EXTENSIONS.values() for ext in exts)
-SIDECAR_SUFFIX = ".meta.json"
+from kundensprache.core.sources import (  # noqa: F401 (names the upload app reads from here)
+    EXTENSIONS,
+    ROLES,
+    SIDECAR_SUFFIX,
+    SOURCE_EXTENSIONS,
+    SOURCE_FOLDERS,
+)
+
+# Folders, file types per source, roles and the sidecar suffix: the one table in core.sources.
+# Which type a source really accepts is the ingest validation's call
+# (ingest.validate_upload); the extensions only bound what reaches the disk and feed the
+# hints on the page.
 MAX_NAME_CHARS = 120
 _HEADER_LINE = re.compile(r"^(From|To|Cc|Subject|Date|Message-ID|Reply-To):[ \t]", re.I)
 
