@@ -114,4 +114,6 @@ def test_readme_documents_every_config_key():
             continue
         assert f"[{sec.name}]" in section, sec.name
         for key in dataclasses.fields(sec.default_factory()):
-            assert f"\n{key.name} = " in section, f"[{sec.name}] {key.name}"
+            # a key whose default is "unset" (None) cannot be written in TOML: shown commented
+            shown = [f"\n{key.name} = "] + ([f"\n# {key.name} = "] if key.default is None else [])
+            assert any(s in section for s in shown), f"[{sec.name}] {key.name}"
