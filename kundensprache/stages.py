@@ -390,9 +390,30 @@ def render_outputs(
     with Store(config.store_url) as store:
         history = record_history(config, store, month, candidates, queries, topics)
         files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
-    report = ReportData(month, cand_rows, clusters, unmatched_list, ingest_rows, history, language)
+    report = ReportData(
+        month,
+        cand_rows,
+        clusters,
+        unmatched_list,
+        ingest_rows,
+        history,
+        language,
+        gsc_source=_gsc_source(config, ingest_rows),
+    )
     files["report.html"] = render_report(report)
     return files
+
+
+def _gsc_source(config: Config, ingest_rows: Sequence[dict[str, str]]) -> str:
+    """What fed the month's Search Console figures, for the report: the API or the exports."""
+    if config.search_console.property:
+        return f"Search Console API ({config.search_console.property})"
+    accepted = [
+        r["file"]
+        for r in ingest_rows
+        if r["source"] == "search_console" and r["status"] == "accepted"
+    ]
+    return ", ".join(accepted)
 
 
 def record_history(

@@ -193,6 +193,8 @@ def test_ingest_report_lists_every_input_file(runs):
     assert files == inputs  # Search Console exports included
     (export,) = [r for r in report if r["file"] == "search_console/Abfragen.csv"]  # 2026-10
     assert export["status"] == "accepted" and "queries" in export["reason"]
+    html = runs["second"]["report.html"].decode("utf-8")  # the report names what fed the month
+    assert "search_console/Abfragen.csv</p>" in html
     assert all(r["status"] in ("accepted", "duplicate", "rejected") for r in report)
 
 

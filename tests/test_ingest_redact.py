@@ -164,3 +164,13 @@ def test_last_gate_before_output_spots_person_names(keyword, is_name):
     from kundensprache.ingest.person_names import looks_like_person_name
 
     assert looks_like_person_name(keyword) is is_name
+
+
+def test_a_greeting_names_only_someone_on_its_own_line():
+    """'Hello,' then a sentence on the next line greets nobody: its first word stays."""
+    assert redact("Hello,\nFrom time to time we need exports.") == (
+        "Hello,\nFrom time to time we need exports."
+    )
+    assert redact("Hallo Anna\nWir brauchen die Schnittstelle") == (
+        "Hallo [NAME]\nWir brauchen die Schnittstelle"
+    )

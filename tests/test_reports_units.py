@@ -332,3 +332,10 @@ def test_headings_follow_the_customers_language():
         "H2",
         "Frequently asked questions about Schnittstelle zu DATEV",
     )
+
+
+def test_report_says_which_search_console_source_fed_the_month():
+    fed = render_report(ReportData("2026-10", [], [], [], [], None, "en", "search_console/q.csv"))
+    assert "Search Console figures come from: search_console/q.csv" in fed
+    none = render_report(ReportData("2026-10", [], [], [], [], None, "de"))
+    assert "keiner Quelle" in none

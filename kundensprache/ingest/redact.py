@@ -114,8 +114,9 @@ _NOT_NAMES = {
 _GREETING_RE = re.compile(
     r"(?P<lead>\b(?:Hallo|Hi|Hey|Moin|Servus|Grüß Gott|Grüezi|Liebe[rs]?|Sehr geehrte[rs]?|"
     r"Guten (?:Tag|Morgen|Abend)|Dear|Hello|Good (?:morning|afternoon|evening))"
-    rf",?\s{{1,3}}(?:{_HONORIFIC}\s{{1,3}})?(?:{_TITLE}\s{{1,3}}){{0,3}})"
-    rf"(?P<name>{_NOT_TITLE}{_PARTICLE}?{_NAME_WORD}(?:\s{_NAME_WORD})?)"
+    # the name stands on the greeting's own line: "Hello,\nFrom time to time" greets nobody
+    rf",?[ \t]{{1,3}}(?:{_HONORIFIC}[ \t]{{1,3}})?(?:{_TITLE}[ \t]{{1,3}}){{0,3}})"
+    rf"(?P<name>{_NOT_TITLE}{_PARTICLE}?{_NAME_WORD}(?:[ \t]{_NAME_WORD})?)"
 )
 _HONORIFIC_RE = re.compile(
     rf"(?P<lead>\b{_HONORIFIC}\s{{1,3}}(?:{_TITLE}\s{{0,3}}){{0,3}}|(?<![\w.]){_TITLE}\s{{0,3}}(?:{_TITLE}\s{{0,3}}){{0,2}})"

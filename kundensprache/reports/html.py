@@ -37,6 +37,7 @@ class ReportData:
     ingest: Rows
     history: History | None = None
     language: str = "de"
+    gsc_source: str = ""  # what fed the month's Search Console figures: the API or export files
 
 
 def render_report(data: ReportData) -> str:
@@ -103,7 +104,11 @@ def _facts(data: ReportData, t: Mapping[str, str]) -> str:
         (status.get("rejected", 0), t["files_rejected"]),
     ]
     cells = "".join(f"<div><strong>{v}</strong><span>{escape(k)}</span></div>" for v, k in facts)
-    return f"<section class='facts'>{cells}</section>"
+    source = data.gsc_source or t["gsc_none"]
+    return (
+        f"<section class='facts'>{cells}</section>"
+        f"<p class='gsc-source'>{escape(t['gsc_source'])}: {escape(source)}</p>"
+    )
 
 
 def _new_rising(history: History, candidates: Rows, t: Mapping[str, str]) -> str:

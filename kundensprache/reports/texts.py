@@ -39,6 +39,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "die Sprache des Marketings, nicht der Kunden.",
         "ingest": "Eingelesene Dateien",
         "all_read": "Alle Dateien wurden gelesen.",
+        "gsc_source": "Search-Console-Zahlen dieses Monats aus",
+        "gsc_none": "keiner Quelle (kein Export für den Monat, keine API): alle Kandidaten sind Lücken",
         "no_topics": "Keine Themen.",
         "footer": "Spalten und Score sind im README erklärt. Keine personenbezogenen Daten: "
         "E-Mail-Adressen, Telefonnummern und Namen sind vor dem Speichern ersetzt.",
@@ -100,6 +102,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "marketing's language, not the customer's.",
         "ingest": "Files read",
         "all_read": "Every file was read.",
+        "gsc_source": "This month's Search Console figures come from",
+        "gsc_none": "nowhere (no export for the month, no API): every candidate is a gap",
         "no_topics": "No topics.",
         "footer": "Columns and score are explained in the README. No personal data: email "
         "addresses, phone numbers and names are replaced before anything is stored.",
