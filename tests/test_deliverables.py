@@ -12,22 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 from openpyxl import load_workbook
 
+from kundensprache.reports.tables import TABLES
 from kundensprache.reports.workbook import INTEGER_COLUMNS, SHEET_NAMES, WORKBOOK_NAME
 from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MONTHS = ("2026-09", "2026-10")
-TABLES = ("keyword_candidates", "clusters", "unmatched_queries", "ingest_report")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s/-]?)?(?:\(0?\d+\)[\s/-]?)?\d[\d\s/-]{8,}\d")
 

@@ -18,21 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from kundensprache.core.config import Config, PathsConfig, UploadConfig
 from kundensprache.ingest.pseudonyms import redact_path
 from kundensprache.upload import hash_password
 from kundensprache.upload.server import serve_in_thread
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "richtig-geheim"
 
 CALL_NOTE = (

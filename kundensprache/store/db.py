@@ -189,16 +189,7 @@ class Store:
             query = query.where(documents.c.date <= until)
         with self._engine.connect() as conn:
             for row in conn.execute(query):
-                yield Document(
-                    doc_id=row.doc_id,
-                    source=row.source,
-                    file=row.file,
-                    account=row.account,
-                    date=row.date,
-                    language=row.language,
-                    title=row.title,
-                    segments=[Segment(role=r, text=t) for r, t in json.loads(row.segments)],
-                )
+                yield document_from_row(row)
 
     # ------------------------------------------------------------ embeddings
     def get_embeddings(self, model: str, texts: Iterable[str]) -> dict[str, np.ndarray]:
@@ -344,3 +335,17 @@ def _document_row(doc: Document) -> dict:
         "title": _text(doc.title),
         "segments": json.dumps([[s.role, s.text] for s in doc.segments], ensure_ascii=False),
     }
+
+
+def document_from_row(row) -> Document:
+    """A stored ``documents`` row as the Document it was saved from."""
+    return Document(
+        doc_id=row.doc_id,
+        source=row.source,
+        file=row.file,
+        account=row.account,
+        date=row.date,
+        language=row.language,
+        title=row.title,
+        segments=[Segment(role=r, text=t) for r, t in json.loads(row.segments)],
+    )

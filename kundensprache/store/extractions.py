@@ -11,15 +11,14 @@ Plain SQLAlchemy Core, no dialect-specific statements.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
-from kundensprache.core.models import Document, Segment
-from kundensprache.store.db import Store
+from kundensprache.core.models import Document
+from kundensprache.store.db import Store, document_from_row
 from kundensprache.store.schema import documents, extractions
 
 BATCH = 1000
@@ -96,7 +95,7 @@ class Extractions:
                     .where(documents.c.doc_id.in_(doc_ids[i : i + BATCH]))
                     .order_by(documents.c.doc_id)
                 )
-                out += [_document(row) for row in rows]
+                out += [document_from_row(row) for row in rows]
         return out
 
     def save(self, fingerprint: str, rows: list[tuple[str, str, bytes, bytes]]) -> None:
@@ -178,15 +177,3 @@ class Extractions:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(extractions)).scalar_one()
 
-
-def _document(row) -> Document:
-    return Document(
-        doc_id=row.doc_id,
-        source=row.source,
-        file=row.file,
-        account=row.account,
-        date=row.date,
-        language=row.language,
-        title=row.title,
-        segments=[Segment(role=r, text=t) for r, t in json.loads(row.segments)],
-    )

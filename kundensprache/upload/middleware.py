@@ -33,7 +33,6 @@ class BodySizeLimit:
             await self.too_large(scope)(scope, receive, send)
             return
         seen = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal seen
@@ -44,17 +43,35 @@ class BodySizeLimit:
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        await _answer_unless_started(
+            self.app, scope, receive, send, counting_receive, BodyTooLarge, self.too_large
+        )
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self.too_large(scope)(scope, receive, send)
+
+async def _answer_unless_started(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    guarded_receive: Receive,
+    error: type[Exception],
+    answer: Callable[[Scope], Response],
+) -> None:
+    """Run the app on a guarded ``receive``; when that raises ``error`` before the app began
+    its response, send ``answer`` instead (after the start, the connection is just cut)."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, guarded_receive, tracking_send)
+    except error:
+        if not started:
+            await answer(scope)(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -173,8 +190,6 @@ class BodyDeadline:
         loop = asyncio.get_running_loop()
         budget = self.base_s + (_content_length(scope) or 0) / self.bytes_per_s
         deadline = loop.time() + budget
-        started = False
-
         body_done = False
 
         async def timed_receive() -> Message:
@@ -191,14 +206,6 @@ class BodyDeadline:
             body_done = message["type"] != "http.request" or not message.get("more_body")
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, timed_receive, tracking_send)
-        except BodyTimeout:
-            if not started:
-                await self.timed_out(scope)(scope, receive, send)
+        await _answer_unless_started(
+            self.app, scope, receive, send, timed_receive, BodyTimeout, self.timed_out
+        )
