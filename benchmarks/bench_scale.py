@@ -10,8 +10,10 @@ fresh process (so peak RSS is its own), it runs ``monthly_keywords``:
 2. a re-run with nothing changed,
 3. a run after adding 1 % new notes (new files).
 
-and prints one markdown table row per run: wall time of the flow, words/s, the stage times
-(Prefect task runs), peak RSS, and the blank spaCy tokenizer's words/s on the same note texts.
+and prints one markdown table row per run: wall time of the flow run (Prefect's start to end)
+and of the call that runs it (with the temporary Prefect server's start-up), words/s (over the
+flow's time), the stage times (first start to last end of the stage's task runs), peak RSS of
+the flow's process, and the blank spaCy tokenizer's words/s on the same note texts.
 
     .venv/bin/python benchmarks/bench_scale.py --workdir /tmp/bench-scale --notes 10000 20000
 
@@ -199,7 +201,16 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
 
     flow_s, stages = asyncio.run(task_times())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"process_s": wall, "flow_s": flow_s, "stages": stages, "rss_mb": rss_mb}
+    # The largest child that has ended: a Dask LocalCluster's worker (the temporary Prefect
+    # server is still running, so it is not counted).
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "process_s": wall,
+        "flow_s": flow_s,
+        "stages": stages,
+        "rss_mb": rss_mb,
+        "child_rss_mb": child_mb,
+    }
 
 
 def run_flow(inbox: Path, outputs: Path, config: Path, prefect_home: Path) -> dict:
@@ -272,11 +283,10 @@ STAGES = {  # table column -> the flow's task names (see flows/monthly.py)
 
 
 HEADER = (
-    "| notes | run | words | flow s | words/s | tokenizer words/s | ratio | "
+    "| notes | run | words | flow s | process s | words/s | tokenizer words/s | ratio | "
     + " | ".join(f"{s} s" for s in (*STAGES, "other"))
-    + " | peak RSS MB |\n|"
-    + "---:|" * 2
-    + "---:|" * 10
+    + " | peak RSS MB |\n|---:|---|"
+    + "---:|" * 11
 )
 
 
@@ -296,12 +306,13 @@ def table_row(r: dict) -> str:
         r["label"],
         f"{r['words']:,}",
         f"{r['flow_s']:.1f}",
+        f"{r['process_s']:.1f}",
         f"{wps:,.0f}",
         f"{r['tokenizer_wps']:,.0f}",
         f"{wps / r['tokenizer_wps']:.3f}",
         *(f"{x:.1f}" for x in main),
         f"{other:.1f}",
-        f"{r['rss_mb']:.0f}",
+        f"{r['rss_mb']:.0f}" + (f" (worker {child:.0f})" if (child := r["child_rss_mb"]) else ""),
     ]
     return "| " + " | ".join(cells) + " |"
 

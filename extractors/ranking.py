@@ -165,11 +165,11 @@ def _count_edges(documents: Sequence[Document], wanted, lemmas_in, out: RoleCoun
     Only documents of several lines have an opening and a closing line: a one-line CRM note
     is all body.
     """
-    by_source: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    for doc in documents:
+    by_source: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
+    for doc in documents:  # only the first and last lines are kept: memory stays small
         lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
         if len(lines) >= 2:
-            by_source[doc.source].append((doc.language or "und", lines))
+            by_source[doc.source].append((doc.language or "und", (lines[0], lines[-1])))
     for docs in by_source.values():
         for end in (0, -1):
             edges = []
