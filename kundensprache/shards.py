@@ -21,12 +21,14 @@ from kundensprache.core.months import window
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import PhraseExtractor
 from kundensprache.extractors.records import extract_records, pack, settings_fingerprint
-from kundensprache.ingest.pipeline import SHARD_FILES
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
 
 EXTRACT_BATCH = 2000  # documents extracted and stored together
-# A shard's documents are held until it is stored: large CRM exports make shards of few files.
+# Files read, then stored, together. A shard's documents are held until it is stored, so
+# its files' bytes are capped (large CRM exports make shards of few files); each shard costs
+# two task runs, so small files go many to a shard.
+SHARD_FILES = 1000
 SHARD_BYTES = 4 << 20
 
 
