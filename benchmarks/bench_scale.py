@@ -18,12 +18,14 @@ the flow's process, and the blank spaCy tokenizer's words/s on the same note tex
     .venv/bin/python benchmarks/bench_scale.py --workdir /tmp/bench-scale --notes 10000 20000
 
 Options: ``--runner local|dask``, ``--workers N``, ``--store-url URL`` (written to the config
-as ``[engine]``/``[store]`` keys), ``--skip-rerun``, ``--skip-grow``.
+as ``[engine]``/``[store]`` keys), ``--postgres`` (a throw-away PostgreSQL server as the
+store, started like the tests' one), ``--skip-rerun``, ``--skip-grow``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -328,13 +330,27 @@ def main() -> None:
     parser.add_argument("--runner", choices=("local", "dask"))
     parser.add_argument("--workers", type=int)
     parser.add_argument("--store-url")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a throw-away PostgreSQL server (tests/postgres_server.py), a new database per size",
+    )
     parser.add_argument("--skip-rerun", action="store_true")
     parser.add_argument("--skip-grow", action="store_true")
     args = parser.parse_args()
     pools = load_pools(args.bench_data)
     print(HEADER, flush=True)
-    for n in args.notes:
-        bench_size(n, args, pools)
+    with contextlib.ExitStack() as stack:
+        server = None
+        if args.postgres:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from postgres_server import postgres_server
+
+            server = stack.enter_context(postgres_server())
+        for n in args.notes:
+            if server is not None:
+                args.store_url = server.create_database()
+            bench_size(n, args, pools)
 
 
 if __name__ == "__main__":
