@@ -203,8 +203,8 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
 
     flow_s, stages = asyncio.run(task_times())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The largest child that has ended: a Dask LocalCluster's worker (the temporary Prefect
-    # server is still running, so it is not counted).
+    # The largest child process that has ended: a Dask LocalCluster's worker, or the
+    # temporary Prefect server when it stopped with the flow.
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "process_s": wall,
@@ -314,7 +314,7 @@ def table_row(r: dict) -> str:
         f"{wps / r['tokenizer_wps']:.3f}",
         *(f"{x:.1f}" for x in main),
         f"{other:.1f}",
-        f"{r['rss_mb']:.0f}" + (f" (worker {child:.0f})" if (child := r["child_rss_mb"]) else ""),
+        f"{r['rss_mb']:.0f}" + (f" (child {child:.0f})" if (child := r["child_rss_mb"]) else ""),
     ]
     return "| " + " | ".join(cells) + " |"
 
