@@ -312,10 +312,15 @@ def run_topics(
     )
 
 
+LABEL_UNFIT_FLAGS = frozenset({"jargon", "rep_only", "boilerplate"})
+
+
 def topic_weight(term: Term) -> float:
     """How strongly a phrase shapes its topic and names it: customers who say it, times how
-    specific it is, so "Schnittstelle zu DATEV" names a topic rather than "Büro"."""
-    return round(term.accounts * (0.3 + 0.7 * term.specificity), 6)
+    specific it is, so "Schnittstelle zu DATEV" names a topic rather than "Büro"; a phrase
+    learnt as our side's (jargon, template, never said by a customer) hardly counts."""
+    ours = LABEL_UNFIT_FLAGS.intersection(term.flags)
+    return round(term.accounts * (0.3 + 0.7 * term.specificity) * (0.1 if ours else 1.0), 6)
 
 
 def query_language(query: str, detect: Callable[[str], str]) -> str:

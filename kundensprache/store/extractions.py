@@ -176,4 +176,3 @@ class Extractions:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(extractions)).scalar_one()
-
