@@ -29,10 +29,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kundensprache.core.models import Document, Term
-from kundensprache.extractors.frequency import zipf
-from kundensprache.extractors.normalize import canonical_lang, unit_lemmas, word_parts
 from kundensprache.extractors.compounds import german_nouns
+from kundensprache.extractors.frequency import zipf
 from kundensprache.extractors.lexicon import key_stop_words
+from kundensprache.extractors.normalize import canonical_lang, unit_lemmas, word_parts
 
 # Jargon: the rep-side rate at least this many times the customer rate (both smoothed by
 # JARGON_SMOOTHING mentions), in at least JARGON_MIN_DOCS documents; learnt only when each
