@@ -325,6 +325,15 @@ def _windows(
                     yield key
 
 
+# Flags of phrases that are our side's words, not the customers': they name no topic.
+OURS_FLAGS = frozenset({"jargon", "rep_only", "boilerplate"})
+
+
+def ours_factor(flags: Iterable[str]) -> float:
+    """Weight factor of a phrase in its topic (centroid and label): 0.1 when it is ours."""
+    return 0.1 if OURS_FLAGS.intersection(flags) else 1.0
+
+
 # Relevance and score factor of a flagged candidate: it stays in the list, low.
 FLAG_FACTOR = {"jargon": 0.2, "head": 0.5, "rep_only": 0.6}
 
