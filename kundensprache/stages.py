@@ -30,7 +30,7 @@ from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
-from kundensprache.ingest.person_names import looks_like_person_name
+from kundensprache.ingest.name_gate import mask_row, mask_seen_names, publishable, seen_names
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -370,36 +370,32 @@ def render_outputs(
     vocabulary: Vocabulary,
     ingest_rows: Sequence[dict[str, str]],
 ) -> dict[str, str | bytes]:
-    """File name -> content for the month's output folder. Also records the month's topic
-    figures in the store, for the report's history. Last privacy gate: a candidate that looks
-    like a person's name is never written, whatever redaction missed."""
-    candidates = [c for c in candidates if not looks_like_person_name(c.term.keyword)]
-    cand_rows = [c.row() for c in candidates]
-    clusters = cluster_rows(
-        candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
-    )
-    unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
-    language = config.report.language
-    table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
-    sheets = [
-        Sheet(name, columns, rows)
-        for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
-    ]
-    files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
-    files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
+    """File name -> content for the month's output folder; records the month's topic figures
+    for the report's history. Last privacy gate: no candidate that is a person's name."""
+    seen = seen_names(config.store_url)  # names redaction found anywhere in the corpus
+    candidates = publishable(candidates, seen)
     with Store(config.store_url) as store:
+        cand_rows = [mask_row(c.row(), seen) for c in candidates]
+        clusters = cluster_rows(
+            candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
+        )
+        clusters = [mask_row(r, seen) for r in clusters]
+        unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
+        language = config.report.language
+        table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
+        sheets = [
+            Sheet(name, columns, rows)
+            for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
+        ]
+        files: dict[str, str | bytes] = {
+            f"{t.name}.csv": csv_text(t.columns, t.rows) for t in sheets
+        }
+        files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
         history = record_history(config, store, month, candidates, queries, topics)
-        files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
-    report = ReportData(
-        month,
-        cand_rows,
-        clusters,
-        unmatched_list,
-        ingest_rows,
-        history,
-        language,
-        gsc_source=_gsc_source(config, ingest_rows),
-    )
+        briefs = render_briefs(config, store, month, candidates, clusters, queries, topics)
+        files.update({name: mask_seen_names(text, seen) for name, text in briefs.items()})
+    gsc_source = _gsc_source(config, ingest_rows)
+    report = ReportData(month, *table_rows, history, language, gsc_source=gsc_source)
     files["report.html"] = render_report(report)
     return files
 
