@@ -392,7 +392,7 @@ def render_outputs(
         }
         files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
         history = record_history(config, store, month, candidates, queries, topics)
-        briefs = render_briefs(config, store, month, candidates, clusters, queries, topics)
+        briefs = render_briefs(config, store, month, candidates, clusters, queries, topics, seen)
         files.update({name: mask_seen_names(text, seen) for name, text in briefs.items()})
     gsc_source = _gsc_source(config, ingest_rows)
     report = ReportData(month, *table_rows, history, language, gsc_source=gsc_source)
@@ -448,9 +448,12 @@ def record_history(
     )
 
 
-def render_briefs(config, store, month, candidates, clusters, queries, topics) -> dict[str, str]:
+def render_briefs(
+    config, store, month, candidates, clusters, queries, topics, seen=frozenset()
+) -> dict[str, str]:
     """briefs/<cluster_id>-<slug>.md for the top topics, with the customers' own sentences
-    from the documents of the rolling window."""
+    from the documents of the rolling window (names seen in the corpus masked first, so a
+    quote that had one is dropped like any quote with a placeholder)."""
     chosen = top_topics(clusters, config.report.briefs)
     if not chosen:
         return {}
@@ -458,7 +461,7 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
     doc_ids = {d for c in candidates if c.cluster_id in wanted for d in c.term.doc_ids}
     since, until = window(month, config.vocabulary.window_months)
     customer_text = {
-        d.doc_id: [s.text for s in d.segments if s.role == "customer"]
+        d.doc_id: [mask_seen_names(s.text, seen) for s in d.segments if s.role == "customer"]
         for d in store.iter_documents(since=since, until=until)
         if d.doc_id in doc_ids
     }
@@ -473,7 +476,7 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
         questions, statements = customer_sentences(
             list(dict.fromkeys(segments)), [c.term.keyword for c in members]
         )
-        rows = sorted((c.row() for c in members), key=lambda r: -float(r["score"]))
+        rows = sorted((mask_row(c.row(), seen) for c in members), key=lambda r: -float(r["score"]))
         topic_queries = sorted(
             (q for q in queries if topics.query_topics.get(q.query) == cid),
             key=lambda q: (-q.impressions, q.query),

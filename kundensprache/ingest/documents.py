@@ -86,7 +86,7 @@ def build_document(
         all_names |= find_person_names(raw)
     all_names |= find_person_names(draft.title)
     segments: list[Segment] = []
-    found: set[str] = set(all_names)  # and whatever redaction finds on its own
+    found: set[str] = set()  # names redaction itself takes for a person
     for role, raw in draft.turns:
         if role not in ROLES:
             role = "unknown"
@@ -106,5 +106,5 @@ def build_document(
         language=detect_language("\n".join(s.text for s in segments)),
         segments=segments,
         title=title,
-        name_keys=tuple(sorted(name_keys(found))),
+        name_keys=tuple(sorted(name_keys(all_names, strong=found))),
     )

@@ -75,22 +75,34 @@ def name_key(word: str) -> str:
     return hashlib.blake2s(folded.encode(), key=_KEY, digest_size=8).hexdigest()
 
 
-def name_keys(names: Iterable[str]) -> set[str]:
-    """Keys of the words of ``names`` worth recognising alone: letters only, three or more;
-    a listed name unless it is a very common word ("Müller", "Koch", "Winter" but not
-    "Team"), another word only when rare ("Vallejo", not "Einkauf" or "Zentrale" from a
-    contact column), so a keyword is blocked only by what was really someone's name."""
+def name_keys(names: Iterable[str], strong: Iterable[str] = ()) -> set[str]:
+    """Keys of the words of person names worth recognising alone, so that a keyword is
+    blocked only by what really was someone's name. ``strong``: names redaction itself took
+    for a person (after an honorific, an initial, in a greeting, a first name with its
+    surname); ``names``: names from the context (contact columns, mail display names,
+    speaker labels), which count only when they hold a first name — "Brandt Haustechnik" or
+    "Einkauf Team" in a From: header is a company. Of a counted name: letters only, three or
+    more; a listed name unless very common ("Müller", "Koch", "Winter", not "Team"), another
+    word only when rare ("Vallejo", "Weizsäcker")."""
     first_names, surnames = folded_names()
     keys = set()
-    for name in names:
-        for word in re.split(r"[^\w'’]+|-", name):
-            word = word.strip("'’").casefold()
-            if len(word) < 3 or not word.isalpha():
-                continue
+    for name, evident in [(n, False) for n in names] + [(n, True) for n in strong]:
+        words = [w.strip("'’").casefold() for w in re.split(r"[^\w'’]+|-", name)]
+        words = [w for w in words if len(w) >= 3 and w.isalpha()]
+        if not evident and not any(_is_first_name(w, first_names, surnames) for w in words):
+            continue
+        for word in words:
             listed = word in first_names or word in surnames or word in _FOLDED_ANY_FIRST
             if zipf(word) < (_VERY_COMMON if listed else _NAME_LIKE):
                 keys.add(name_key(word))
     return keys
+
+
+def _is_first_name(word: str, first_names: frozenset[str], surnames: frozenset[str]) -> bool:
+    """Ours, or only a first name in the maintained list ("Brandt" is both there)."""
+    if word in _FOLDED_FIRST:
+        return True
+    return word in first_names and word not in surnames and not ordinary(word)
 
 
 _VERY_COMMON = 5.0

@@ -169,9 +169,15 @@ def find_person_names(text: str) -> set[str]:
         offset = particle.end() if particle else match.end()
         after = _AFTER.match(text, offset)
         surname_like = after and after[1] not in _NOT_SURNAME and after[1] not in FIRST_NAMES
-        # an ordinary word as first name ("Rose", "Mark") needs a real surname-like word
-        strong = own and word not in AMBIGUOUS
-        if surname_like and (strong or _is_surname_like(after[1])):
+        # an ordinary word as first name ("Rose", "Mark", "Will") needs a listed surname
+        # after it: "Will Wartungstermine" is no one
+        if not surname_like:
+            named = False
+        elif own:
+            named = word not in AMBIGUOUS or _is_listed_surname(after[1])
+        else:
+            named = _is_surname_like(after[1])
+        if named:
             found.add(f"{word}{text[match.end() : offset]} {after[1]}")
         elif own and word not in AMBIGUOUS:
             found.add(word)
@@ -186,6 +192,12 @@ def _extended_first() -> frozenset[str]:
     """Maintained-list first names that are no ordinary German or English word."""
     first, _ = maintained_names()
     return frozenset(n for n in first - FIRST_NAMES if not _ordinary(n))
+
+
+def _is_listed_surname(word: str) -> bool:
+    """One of our surnames, or a maintained-list surname that is no ordinary word."""
+    _, last = maintained_names()
+    return word in SURNAMES or (word in last and not _ordinary(word))
 
 
 def _is_surname_like(word: str) -> bool:
