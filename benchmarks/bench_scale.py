@@ -153,7 +153,11 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
     import asyncio
 
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+    )
 
     from kundensprache.flows.monthly import monthly_keywords
 
@@ -166,18 +170,32 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
         raise SystemExit(f"flow ended {state.type}: {state.message}")
     flow_run_id = state.state_details.flow_run_id
 
-    async def task_times() -> tuple[float, dict[str, float]]:
+    async def task_times() -> tuple[float, dict[str, tuple[float, float]]]:
+        """The flow's wall time, and per task name the (first start, last end) of its runs,
+        in seconds from the flow's start: the stages run as tasks of the inner flow."""
         async with get_client() as client:
             run = await client.read_flow_run(flow_run_id)
-            tasks = await client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            inner = await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(
+                    parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])
+                )
             )
-        times: dict[str, float] = {}  # task name -> summed run time (shards add up)
+            runs = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id, *(r.id for r in inner)]))
+            tasks, page = [], None
+            while page != []:
+                page = await client.read_task_runs(
+                    flow_run_filter=runs, limit=200, offset=len(tasks)
+                )
+                tasks += page
+        spans: dict[str, tuple[float, float]] = {}
         for t in tasks:
             if t.start_time and t.end_time:
                 name = t.name.rsplit("-", 1)[0]
-                times[name] = times.get(name, 0.0) + (t.end_time - t.start_time).total_seconds()
-        return (run.end_time - run.start_time).total_seconds(), times
+                start = (t.start_time - run.start_time).total_seconds()
+                end = (t.end_time - run.start_time).total_seconds()
+                lo, hi = spans.get(name, (start, end))
+                spans[name] = (min(lo, start), max(hi, end))
+        return (run.end_time - run.start_time).total_seconds(), spans
 
     flow_s, stages = asyncio.run(task_times())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -246,21 +264,31 @@ def bench_size(notes: int, args, pools: dict[str, list[str]]) -> list[dict]:
     return rows
 
 
+STAGES = {  # table column -> the flow's task names (see flows/monthly.py)
+    "ingest": ("read-files", "store-files", "ingest-report"),
+    "vocabulary": ("plan-extraction", "extract-documents", "vocabulary"),
+    "topics": ("topics",),
+}
+
+
 HEADER = (
     "| notes | run | words | flow s | words/s | tokenizer words/s | ratio | "
-    + " | ".join(f"{s} s" for s in ("ingest", "vocabulary", "topics", "other"))
+    + " | ".join(f"{s} s" for s in (*STAGES, "other"))
     + " | peak RSS MB |\n|"
     + "---:|" * 2
     + "---:|" * 10
 )
 
 
+def stage_seconds(spans: dict[str, list[float]], names: tuple[str, ...]) -> float:
+    """Wall time of a stage: from its first task's start to its last task's end (parallel
+    shards count once)."""
+    found = [spans[n] for n in names if n in spans]
+    return max(e for _, e in found) - min(s for s, _ in found) if found else 0.0
+
+
 def table_row(r: dict) -> str:
-    st = r["stages"]
-    vocabulary = sum(  # planning, the extraction shards and the month's counting
-        st.get(name, 0.0) for name in ("plan-extraction", "extract-documents", "vocabulary")
-    )
-    main = [st.get("ingest", 0.0), vocabulary, st.get("topics", 0.0)]
+    main = [stage_seconds(r["stages"], names) for names in STAGES.values()]
     other = r["flow_s"] - sum(main)
     wps = r["words"] / r["flow_s"]
     cells = [

@@ -13,8 +13,9 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from prefect.cache_policies import INPUTS, CacheKeyFnPolicy, CachePolicy
+from prefect.cache_policies import CacheKeyFnPolicy, CachePolicy
 from prefect.filesystems import LocalFileSystem
+from prefect.utilities.hashing import hash_objects
 
 from kundensprache.core.config import Config
 
@@ -43,12 +44,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _code_key(_context, _parameters) -> str:
-    return code_fingerprint()
+def _inputs_key(_context, parameters: dict) -> str | None:
+    """Each input hashed on its own, then the code: a value read back from the cache (an
+    upstream cached task's) shares no objects with the other inputs, so hashing them all in
+    one pickle would give another key than the freshly computed value did."""
+    hashes = [hash_objects(parameters[name]) for name in sorted(parameters)]
+    if None in hashes:  # an input that cannot be hashed: no caching
+        return None
+    return hash_objects(sorted(parameters), hashes, code_fingerprint())
 
 
 # Same inputs and same code: same result.
-PURE: CachePolicy = INPUTS + CacheKeyFnPolicy(cache_key_fn=_code_key)
+PURE: CachePolicy = CacheKeyFnPolicy(cache_key_fn=_inputs_key)
 
 
 def result_storage(config: Config) -> LocalFileSystem:

@@ -82,7 +82,9 @@ def extract_task(config: Config, fingerprint: str, batch: list[tuple[str, str]])
 
 
 @task(name="vocabulary", cache_policy=NO_CACHE)
-def vocabulary_task(config: Config, month: str) -> stages.Vocabulary:
+def vocabulary_task(config: Config, month: str, window_key: str = "") -> stages.Vocabulary:
+    """``window_key``: what the aggregation reads of the store (see ``plan_extraction``), so
+    that the cached task reuses the result of an unchanged window."""
     with Store(config.store_url) as store:
         return stages.run_vocabulary(config, store, month, log=_log)
 
@@ -136,7 +138,7 @@ def write_task(config: Config, month: str, files: dict[str, str | bytes]) -> str
     return str(folder)
 
 
-def extract(config: Config, month: str) -> None:
+def extract(config: Config, month: str) -> shards.ExtractionPlan:
     """Extract the documents without a stored record, in parallel where the runner allows;
     the vocabulary task then aggregates the stored records."""
     plan = plan_extraction_task(config, month, worker_count(config.engine))
@@ -145,6 +147,7 @@ def extract(config: Config, month: str) -> None:
     for future in futures:
         done += future.result()
         _log(f"Vocabulary: {done}/{plan.documents} documents extracted")
+    return plan
 
 
 def ingest(config: Config) -> list[dict[str, str]]:
@@ -175,8 +178,8 @@ def keyword_month(
     config = run_config(config_file, inputs=inputs, outputs=outputs, work=work)
     storage = result_storage(config)
     ingest_rows = ingest(config)
-    extract(config, month)
-    vocabulary = vocabulary_task(config, month)
+    plan = extract(config, month)
+    vocabulary = cached(vocabulary_task, storage)(config, month, plan.window_key)
     search = search_console_task(config, month)
     queries = search.queries
     topics = topics_task(config, month, vocabulary.terms, queries)

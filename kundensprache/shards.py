@@ -8,6 +8,7 @@ document's extraction record depends on its text and the settings only.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,7 @@ class ExtractionPlan:
 
     fingerprint: str
     batches: list[list[tuple[str, str]]]
+    window_key: str = ""  # what the month's aggregation reads; equal keys, equal vocabulary
 
     @property
     def documents(self) -> int:
@@ -76,9 +78,21 @@ def plan_extraction(config: Config, store: Store, since, until, workers: int = 1
     records = Extractions(store)
     records.prune()
     fingerprint = settings_fingerprint(config.vocabulary, config.company)
-    stale = records.stale(fingerprint, since, until)
+    stale, key = records.scan(fingerprint, since, until)
     size = max(1, min(EXTRACT_BATCH, -(-len(stale) // max(1, workers))))
-    return ExtractionPlan(fingerprint, [stale[i : i + size] for i in range(0, len(stale), size)])
+    batches = [stale[i : i + size] for i in range(0, len(stale), size)]
+    return ExtractionPlan(fingerprint, batches, key + website_key(config.paths.inputs))
+
+
+def website_key(inputs: Path) -> str:
+    """A hash of the files under ``inputs/website`` (the vocabulary flags phrases the
+    company's own site never uses): paths and bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    folder = inputs / "website"
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 _extractors: dict[str, PhraseExtractor] = {}  # per process: a worker reuses its spaCy setup

@@ -24,7 +24,7 @@ from kundensprache.clustering import (
 )
 from kundensprache.core.config import Config
 from kundensprache.core.models import FileResult, QueryRow, Term
-from kundensprache.core.months import shift_month, window
+from kundensprache.core.months import shift_month
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import phrase_key
 from kundensprache.extractors.records import settings_fingerprint, unpack
@@ -459,11 +459,9 @@ def render_briefs(
         return {}
     wanted = {c["cluster_id"] for c in chosen}
     doc_ids = {d for c in candidates if c.cluster_id in wanted for d in c.term.doc_ids}
-    since, until = window(month, config.vocabulary.window_months)
-    customer_text = {
+    customer_text = {  # the terms' documents only, all in the window: not the whole corpus
         d.doc_id: [mask_seen_names(s.text, seen) for s in d.segments if s.role == "customer"]
-        for d in store.iter_documents(since=since, until=until)
-        if d.doc_id in doc_ids
+        for d in Extractions(store).documents(sorted(doc_ids))
     }
     files = {}
     for cluster in chosen:

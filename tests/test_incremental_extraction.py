@@ -101,6 +101,39 @@ def test_changed_document_is_extracted_again_and_its_old_record_goes(month_store
     assert "lager verwaltung" in keys  # the compound, split into its parts
 
 
+def _window_key(config, store) -> str:
+    from kundensprache.shards import plan_extraction, vocabulary_window
+
+    return plan_extraction(config, store, *vocabulary_window(config, SAMPLE_MONTH)).window_key
+
+
+def test_window_key_changes_with_what_the_aggregation_reads_and_only_then(month_store):
+    """The flow reuses the month's vocabulary while this key stays: an unchanged store keeps
+    it; a changed document, a document's account or the website copy change it."""
+    config, store, _ = month_store
+    key = _window_key(config, store)
+    assert _window_key(config, store) == key
+    stages.run_ingest(config, store, log=lambda _: None)  # nothing changed in the inbox
+    assert _window_key(config, store) == key
+    path = sorted((config.paths.inputs / "calls").glob("*.txt"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nKunde: Noch eine Frage.\n", "utf-8")
+    stages.run_ingest(config, store, log=lambda _: None)
+    changed = _window_key(config, store)
+    assert changed != key
+    (doc,) = [d for d in store.iter_documents() if d.account][:1]
+    from kundensprache.store.schema import documents
+
+    with store._engine.begin() as conn:
+        conn.execute(
+            documents.update().where(documents.c.doc_id == doc.doc_id).values(account="Other")
+        )
+    moved = _window_key(config, store)
+    assert moved != changed
+    (config.paths.inputs / "website").mkdir()
+    (config.paths.inputs / "website" / "index.md").write_text("Lagerverwaltung", "utf-8")
+    assert _window_key(config, store) not in (key, changed, moved)
+
+
 def _fingerprint(config):
     from kundensprache.extractors.records import settings_fingerprint
 

@@ -106,6 +106,10 @@ def test_changed_file_supersedes_its_old_version(store_url):
     assert store.file_result("calls/a.txt", "v2").status == "accepted"
     assert store.file_doc_ids("calls/a.txt", "v2") == ["edited", "kept"]
     assert store.file_doc_ids("calls/a.txt", "v1") == []
+    known = store.stored_files(["calls/a.txt", "calls/unknown.txt"])
+    assert set(known) == {("calls/a.txt", "v2")}  # the superseded version is gone
+    assert known[("calls/a.txt", "v2")].document_count == 2
+    assert known[("calls/a.txt", "v2")].status == "accepted"
 
 
 def test_document_ids_of_a_file_are_rows_not_a_pattern(store_url):

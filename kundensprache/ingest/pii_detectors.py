@@ -77,6 +77,11 @@ _EMAIL_SPOKEN = re.compile(
     rf"[ \t]punkt[ \t]|\.)[ \t]{{0,2}}{_TLD}\b",
     re.IGNORECASE,
 )
+# Cheap pre-checks (one scan each, stopping at the first hit): no email pattern matches
+# without an at-sign or a spelled "at"/"ät" between brackets or spaces, no number pattern
+# without a digit.
+AT_SIGN = re.compile(r"@|[(\[{\s](?:at|ät)[)\]}\s]", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 _MAILTO = re.compile(r"mailto:[^\s<>\"']{1,200}", re.IGNORECASE)
 
 
@@ -91,7 +96,10 @@ def normalise_for_detection(text: str) -> str:
 def find_spans(text: str) -> list[Span]:
     """Every detected item as (start, end, placeholder); overlapping spans may occur."""
     spans: list[Span] = []
-    spans += [(m.start(), m.end(), "[E-MAIL]") for m in _EMAIL_SPOKEN.finditer(text)]
+    if AT_SIGN.search(text):
+        spans += [(m.start(), m.end(), "[E-MAIL]") for m in _EMAIL_SPOKEN.finditer(text)]
+    if not DIGIT.search(text):  # everything below needs a digit: skip the scans
+        return spans
     spans += _ibans(text)
     spans += _cards(text)
     spans += [(m.start(), m.end(), "[NUMMER]") for m in _TAX_ID.finditer(text) if _tax_id(m[0])]

@@ -98,15 +98,16 @@ def read_paths(
 ) -> list[ReadFile]:
     """Read and redact the files that are new or changed; writes nothing. Files of one
     batch can be read anywhere (another process, another machine) and stored later."""
+    items = [(Path(p), s) for p, s in paths]
+    known = store.stored_files(_display(p, inbox) for p, _ in items)
     out = []
-    for path, source in paths:
-        loaded = _load(Path(path), source, config, inbox)
-        stored = store.file_result(loaded.rel, loaded.sha256)
+    for path, source in items:
+        loaded = _load(path, source, config, inbox)
+        stored = known.get((loaded.rel, loaded.sha256))
         if stored is not None:
-            stored.document_count = len(store.file_doc_ids(loaded.rel, loaded.sha256))
             out.append(ReadFile(stored, new=False))
         else:
-            out.append(ReadFile(_result(loaded, Path(path).name, source, config), new=True))
+            out.append(ReadFile(_result(loaded, path.name, source, config), new=True))
     return out
 
 

@@ -22,7 +22,13 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from kundensprache.ingest.person_names import find_person_names
-from kundensprache.ingest.pii_detectors import apply_spans, find_spans, normalise_for_detection
+from kundensprache.ingest.pii_detectors import (
+    AT_SIGN,
+    DIGIT,
+    apply_spans,
+    find_spans,
+    normalise_for_detection,
+)
 
 EMAIL = "[E-MAIL]"
 PHONE = "[TELEFON]"
@@ -199,12 +205,14 @@ def redact(text: str, names: Iterable[str] = (), found: set[str] | None = None) 
         return text
     text = normalise_for_detection(squeeze_space(text))
     text = apply_spans(text, find_spans(text))  # library detectors (pii_detectors.py)
-    text = _EMAIL_RE.sub(EMAIL, text)
+    if AT_SIGN.search(text):
+        text = _EMAIL_RE.sub(EMAIL, text)
     text = _URL_RE.sub(_url, text)
-    text = _IBAN_RE.sub(IBAN, text)
-    text = _ADDRESS_RE.sub(ADDRESS, text)
-    text = _PHONE_LABEL_RE.sub(lambda m: m[1] + PHONE, text)
-    text = _PHONE_RE.sub(_phone, text)
+    if DIGIT.search(text):  # each of these patterns needs a digit (placeholders add none)
+        text = _IBAN_RE.sub(IBAN, text)
+        text = _ADDRESS_RE.sub(ADDRESS, text)
+        text = _PHONE_LABEL_RE.sub(lambda m: m[1] + PHONE, text)
+        text = _PHONE_RE.sub(_phone, text)
     in_text = find_person_names(text)
     if found is not None:
         found |= in_text

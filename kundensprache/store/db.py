@@ -78,16 +78,7 @@ class Store:
                     file_results.c.path == path, file_results.c.sha256 == sha256
                 )
             ).first()
-        if row is None:
-            return None
-        return FileResult(
-            file=row.path,
-            source=row.source,
-            status=row.status,
-            reason=row.reason,
-            sha256=row.sha256,
-            documents=[],
-        )
+        return None if row is None else _file_result(row)
 
     def file_doc_ids(self, path: str, sha256: str) -> list[str]:
         """The ids of the documents this file version holds, in id order."""
@@ -99,6 +90,27 @@ class Store:
                     .order_by(file_documents.c.doc_id)
                 ).scalars()
             )
+
+    def stored_files(self, paths: Iterable[str]) -> dict[tuple[str, str], FileResult]:
+        """(path, sha256) -> stored result (with ``document_count``) of every ingested version
+        of these files: two queries per batch of files instead of two per file (a re-run
+        looks up every file of the inbox)."""
+        paths = sorted(set(paths))
+        found: dict[tuple[str, str], FileResult] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(paths), _CHUNK):
+                chunk = paths[i : i + _CHUNK]
+                for row in conn.execute(select(file_results).where(file_results.c.path.in_(chunk))):
+                    found[(row.path, row.sha256)] = _file_result(row)
+                counts = conn.execute(
+                    select(file_documents.c.path, file_documents.c.sha256, func.count())
+                    .where(file_documents.c.path.in_(chunk))
+                    .group_by(file_documents.c.path, file_documents.c.sha256)
+                )
+                for path, sha, n in counts:
+                    if (path, sha) in found:
+                        found[(path, sha)].document_count = n
+        return found
 
     def document_files(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """doc_id -> the file it was first stored from, for those ids already stored."""
@@ -333,6 +345,17 @@ class Store:
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in metadata.sorted_tables
             }
+
+
+def _file_result(row) -> FileResult:
+    return FileResult(
+        file=row.path,
+        source=row.source,
+        status=row.status,
+        reason=row.reason,
+        sha256=row.sha256,
+        documents=[],
+    )
 
 
 def _document_row(doc: Document) -> dict:

@@ -62,9 +62,20 @@ class Extractions:
         self, fingerprint: str, since: date | None = None, until: date | None = None
     ) -> list[tuple[str, str]]:
         """(doc_id, content hash) of the window's documents without a current record."""
+        return self.scan(fingerprint, since, until)[0]
+
+    def scan(
+        self, fingerprint: str, since: date | None = None, until: date | None = None
+    ) -> tuple[list[tuple[str, str]], str]:
+        """The window's stale documents (see :meth:`stale`), and a key of everything the
+        month's aggregation reads of the window: each document's id, metadata and content
+        hash, and the settings' fingerprint. Equal keys, equal stored records."""
         query = self._window(
             select(
                 documents.c.doc_id,
+                documents.c.source,
+                documents.c.account,
+                documents.c.date,
                 documents.c.language,
                 documents.c.segments,
                 extractions.c.content_hash,
@@ -78,12 +89,15 @@ class Extractions:
             until,
         )
         out = []
+        key = hashlib.blake2b(fingerprint.encode(), digest_size=16)
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=STREAM_BATCH).execute(query):
                 digest = content_hash(row.language, row.segments)
                 if row.content_hash != digest or row.fingerprint != fingerprint:
                     out.append((row.doc_id, digest))
-        return out
+                meta = (row.doc_id, row.source, row.account, str(row.date), row.language, digest)
+                key.update(repr(meta).encode())
+        return out, key.hexdigest()
 
     def documents(self, doc_ids: list[str]) -> list[Document]:
         """The documents with these ids, in doc_id order."""
@@ -176,4 +190,3 @@ class Extractions:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(extractions)).scalar_one()
-
