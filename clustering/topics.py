@@ -33,6 +33,7 @@ CENTROID_MATCH = 0.9
 STICKY_MARGIN = 0.05
 # Labels: among members this close to the best similarity to the centroid, prefer the one
 # customers use most, then the shortest (a marketer scans labels, long sentences hide them).
+LABEL_MIN_WEIGHT = 0.2
 LABEL_SLACK = 0.03
 
 
@@ -99,11 +100,13 @@ def _centroid(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def _label(texts: list[str], idx: np.ndarray, sims: np.ndarray, weights: np.ndarray) -> str:
     """Most representative multi-word phrase (a one-word label such as "Büro" names no
-    intent): near-best similarity to the centroid among the multi-word members, then most
-    used, then shortest, then alphabetical (deterministic). One-word members only: the same
-    among them."""
-    multi = [k for k in range(len(idx)) if len(texts[idx[k]].split()) > 1]
-    pool = multi or list(range(len(idx)))
+    intent) among the members weighing at least LABEL_MIN_WEIGHT of the heaviest (a
+    phrase one rep wrote once names no topic): near-best similarity to the centroid, then
+    most used, then shortest, then alphabetical (deterministic). No such multi-word member:
+    the same among the one-word ones."""
+    heaviest = max(weights[idx[k]] for k in range(len(idx)))
+    fit = [k for k in range(len(idx)) if weights[idx[k]] >= LABEL_MIN_WEIGHT * heaviest]
+    pool = [k for k in fit if len(texts[idx[k]].split()) > 1] or fit
     best = max(sims[k] for k in pool)
     near = [k for k in pool if sims[k] >= best - LABEL_SLACK]
     k = min(near, key=lambda k: (-weights[idx[k]], len(texts[idx[k]]), texts[idx[k]]))

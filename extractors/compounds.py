@@ -142,6 +142,11 @@ def _nouns() -> frozenset[str]:
     return frozenset(nouns)
 
 
+def german_nouns() -> frozenset[str]:
+    """Lower-case German noun forms (see :func:`_nouns`)."""
+    return _nouns()
+
+
 @functools.cache
 def _inflected_forms() -> frozenset[str]:
     """Lower-case inflected verb and adjective forms (the lemma table's lower-case keys)."""

@@ -4,9 +4,13 @@
   mail, CRM and call notes: roles ``rep`` and ``unknown``) than in the customers' own words
   (role ``customer``): "Angebot v2", "WV nächste Woche", "Proposal sent". Rates per word of
   each side's text, smoothed so that a phrase seen a couple of times decides nothing; only
-  learnt when both sides have text enough to compare.
+  learnt when both sides have text enough to compare. A customer repeating what our side
+  said to the same account first ("the test import" after "we'd do a test import") echoes
+  our word and does not count as the customer's.
 - **Template boilerplate**: a phrase whose mentions sit mostly in the first or last line of
-  the documents of one source, where the same phrase opens or closes a large share of them ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg").
+  the documents of one source, where the same phrase opens or closes a large share of them
+  ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg"), or in sentences
+  that give contact details ("Für Rückfragen erreichen Sie mich unter [TELEFON]").
 - **Head words**: a one-word candidate that is common in everyday language ("Software",
   "Termin", "Büro") or the head of a longer candidate ("CRM" in "CRM für Handwerker"
   and "Datenpflege im CRM"): a topic's head, not a keyword to lead the list.
@@ -19,12 +23,15 @@ over the documents, no tagger: cheap next to phrase extraction.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kundensprache.core.models import Document, Term
+from kundensprache.extractors.compounds import german_nouns
 from kundensprache.extractors.frequency import zipf
+from kundensprache.extractors.lexicon import key_stop_words
 from kundensprache.extractors.normalize import canonical_lang, unit_lemmas, word_parts
 
 # Jargon: the rep-side rate at least this many times the customer rate (both smoothed by
@@ -50,6 +57,16 @@ HEAD_MIN_CONTAINERS = 1
 # ("entscheiden", "klären", "schicken"; not "verschicken", "verwalten", "erfassen").
 EVERYDAY_VERB_ZIPF = 4.2
 MAX_WINDOW = 5
+# At most this many words between two words of one mention ("Offline-Modus auf der Baustelle").
+MAX_GAP = 2
+# Sentences of a mention: one never spans a sentence, a line or a bullet.
+_SENTENCE = re.compile(r"[.!?;:\n•]+")
+# A sentence holding contact details (placeholders of ingest.redact) is a mail's or call's
+# closing ("Für Rückfragen erreichen Sie mich unter [TELEFON]"), not a need.
+CONTACT_PLACEHOLDERS = ("[E-MAIL]", "[TELEFON]", "[ADRESSE]", "[URL]")
+# A word several accounts' names end in is a trade ("…bau", "Haustechnik", "Spedition").
+TRADE_MIN_ACCOUNTS = 2
+TRADE_ZIPF = 3.0  # the end of a word that counts as its trade must be an everyday word
 LEGAL_FORMS = frozenset(
     "gmbh mbh ag kg kgaa ohg gbr ug ek ltd llc inc plc corp bv nv sarl srl".split()
 )
@@ -57,6 +74,66 @@ LEGAL_FORMS = frozenset(
 
 def has_legal_form(lemmas: Iterable[str]) -> bool:
     return any(lemma in LEGAL_FORMS for lemma in lemmas)
+
+
+class CompanyNames:
+    """Customers' company names, learnt from the accounts' names: never a keyword.
+
+    A candidate is a company's name when each of its words is a word of one account's name
+    ("Brightline Logistics", "Gebäudereinigung"), or when it is two words, a proper name
+    beside a word ending in a trade that several accounts' names end in ("Kessler
+    Anlagenbau" where accounts are "Holzbau Schneider GmbH", "Maschinenbau Lindner AG", …).
+    Accounts known only by a mail domain ("dach-…de") teach nothing: their words are cut.
+    """
+
+    def __init__(self, accounts: Iterable[str]):
+        self.names = sorted({a for a in accounts if a and " " in a.strip()})
+        self._by_lang: dict[str, tuple[list[set[tuple[str, ...]]], frozenset[str]]] = {}
+
+    def _learnt(self, lang: str) -> tuple[list[set[tuple[str, ...]]], frozenset[str]]:
+        if lang not in self._by_lang:
+            names, trades = [], Counter()
+            for name in self.names:
+                words = {unit_lemmas(w, lang) for w in name.split() if w[:1] not in "[#"}
+                words = {w for w in words if w and not set(w) <= LEGAL_FORMS}
+                names.append(words)
+                trades.update({h for w in words for h in _heads(w, lang)})
+            common = frozenset(t for t, n in trades.items() if n >= TRADE_MIN_ACCOUNTS)
+            self._by_lang[lang] = (names, common)
+        return self._by_lang[lang]
+
+    def named(self, keyword: str, lang: str) -> bool:
+        names, trades = self._learnt(lang)
+        words = [(w, unit_lemmas(w, lang)) for w in keyword.split()]
+        if not words or not all(lemmas for _, lemmas in words):
+            return False
+        if any(all(lemmas in name for _, lemmas in words) for name in names):
+            return True
+        if len(words) != 2:
+            return False
+        for (_, trade), (name, other) in (words, words[::-1]):
+            proper = name[:1].isupper() and not name.isupper()
+            if proper and _heads(trade, lang) & trades and not _heads(other, lang) & trades:
+                if zipf(name.lower(), lang) < HEAD_ZIPF:
+                    return True
+        return False
+
+
+def _heads(lemmas: tuple[str, ...], lang: str) -> set[str]:
+    """The word's last lemma and the words it ends in after a word ("maschinenbau" -> "bau")."""
+    last = lemmas[-1]
+    if lang != "de":  # closed compounds are German's
+        return {last}
+    stops, nouns = key_stop_words(lang), german_nouns()
+    out = {last}
+    for cut in range(3, len(last) - 2):
+        front, end = last[:cut], last[cut:]
+        if end in stops or end not in nouns or zipf(end, lang) < TRADE_ZIPF:
+            continue
+        fronts = (front, front[:-1], front[:-2]) if front[-1:] in "ns" else (front,)
+        if any(zipf(f, lang) >= TRADE_ZIPF for f in fronts if len(f) >= 3):
+            out.add(end)
+    return out
 
 
 def everyday_verb_fragment(keyword: str, kind: str, lang: str) -> bool:
@@ -98,11 +175,13 @@ class RoleCounts:
     """Mentions of candidate keys per side, and at the documents' edges."""
 
     customer: Counter = field(default_factory=Counter)  # key -> mentions by customers
+    own: Counter = field(default_factory=Counter)  # key -> customer mentions, echoes aside
     rep: Counter = field(default_factory=Counter)  # key -> mentions by our side
     rep_docs: Counter = field(default_factory=Counter)  # key -> documents on our side
     words: Counter = field(default_factory=Counter)  # "customer"/"rep" -> words
     edge: Counter = field(default_factory=Counter)  # key -> mentions in template edges
     total: Counter = field(default_factory=Counter)  # key -> mentions outside rep turns
+    contact: Counter = field(default_factory=Counter)  # key -> of those, in contact lines
 
     def jargon(self, key: str) -> bool:
         """Far more frequent on our side than in the customers' words."""
@@ -110,7 +189,7 @@ class RoleCounts:
         if min(cust_words, rep_words) < MIN_SIDE_WORDS or self.rep_docs[key] < JARGON_MIN_DOCS:
             return False
         rep_rate = (self.rep[key] + JARGON_SMOOTHING) / rep_words
-        cust_rate = (self.customer[key] + JARGON_SMOOTHING) / cust_words
+        cust_rate = (self.own[key] + JARGON_SMOOTHING) / cust_words
         return rep_rate >= JARGON_RATIO * cust_rate
 
     def rep_only(self, key: str) -> bool:
@@ -121,16 +200,20 @@ class RoleCounts:
 
     def template(self, key: str) -> bool:
         total = self.total[key]
-        return total > 0 and self.edge[key] >= TEMPLATE_SHARE * total
+        edges = max(self.edge[key], self.contact[key])
+        return total > 0 and edges >= TEMPLATE_SHARE * total
 
 
 def count_roles(
-    documents: Sequence[Document], phrases: Iterable[tuple[str, str, str]]
+    documents: Iterable[Document], phrases: Iterable[tuple[str, str, str]]
 ) -> RoleCounts:
     """Count candidate phrases ``(lang, key, keyword)`` in every document, by side and position.
 
-    A mention is the keyword's content lemmas in its own order, stop words between them
-    allowed: "Proposal sent" is not the customer's "send the proposal".
+    A mention is the keyword's content lemmas in its own order within one sentence, at most
+    MAX_GAP other words between two of them, ending at a word's end: "Proposal sent" is not
+    the customer's "send the proposal", "Demo Lager" is not in "die Demo: Lagerbestand …".
+    ``documents`` in date order: a customer's mention of a phrase our side said first to the
+    same account is an echo of it ("the test import" after the rep offered "a test import").
     """
     wanted: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
     lemmas_in: dict[str, set[str]] = defaultdict(set)
@@ -140,48 +223,57 @@ def count_roles(
             wanted[lang].setdefault(ordered, key)
             lemmas_in[lang].update(ordered)
     out = RoleCounts()
+    said: dict[str, set[str]] = defaultdict(set)  # account -> keys our side said to it
+    edges: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     for doc in documents:
         lang = doc.language or "und"
         code = canonical_lang(lang)
+        ours = said[doc.account or doc.doc_id]
         seen_rep: set[str] = set()
         for seg in doc.segments:
-            seq = _lemma_sequence(seg.text, code)
             side = "customer" if seg.role == "customer" else "rep"
-            out.words[side] += len(seq)
-            for key in _windows(seq, wanted[lang], lemmas_in[lang]):
-                (out.customer if side == "customer" else out.rep)[key] += 1
-                if side == "rep":
-                    seen_rep.add(key)
-                if seg.role != "rep":
-                    out.total[key] += 1
+            for sentence in _SENTENCE.split(seg.text):
+                words = _lemma_words(sentence, code)
+                out.words[side] += sum(len(lemmas) for lemmas, _ in words)
+                contact = seg.role != "rep" and any(p in sentence for p in CONTACT_PLACEHOLDERS)
+                for key in _windows(words, wanted[lang], lemmas_in[lang]):
+                    if side == "rep":
+                        out.rep[key] += 1
+                        seen_rep.add(key)
+                    else:
+                        out.customer[key] += 1
+                        out.own[key] += key not in ours
+                    if seg.role == "rep":
+                        ours.add(key)
+                    else:
+                        out.total[key] += 1
+                        out.contact[key] += contact
         out.rep_docs.update(seen_rep)
-    _count_edges(documents, wanted, lemmas_in, out)
+        lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
+        if len(lines) >= 2:
+            edges[doc.source].append((lang, [lines[0], lines[-1]]))
+    _count_edges(edges, wanted, lemmas_in, out)
     return out
 
 
-def _count_edges(documents: Sequence[Document], wanted, lemmas_in, out: RoleCounts) -> None:
+def _count_edges(by_source, wanted, lemmas_in, out: RoleCounts) -> None:
     """Mentions in first and last lines shared by many documents of one source.
 
-    Only documents of several lines have an opening and a closing line: a one-line CRM note
-    is all body.
+    ``by_source``: source -> (language, [first line, last line]) of each document of several
+    lines (a one-line CRM note is all body, it has no opening or closing line).
     """
-    by_source: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    for doc in documents:
-        lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
-        if len(lines) >= 2:
-            by_source[doc.source].append((doc.language or "und", lines))
     for docs in by_source.values():
         for end in (0, -1):
-            edges = []
+            found_in = []
             shared: Counter = Counter()
             for lang, lines in docs:
-                seq = _lemma_sequence(lines[end], canonical_lang(lang))
-                edge = seq[:EDGE_WORDS] if end == 0 else seq[-EDGE_WORDS:]
+                words = _lemma_words(lines[end], canonical_lang(lang))
+                edge = words[:EDGE_WORDS] if end == 0 else words[-EDGE_WORDS:]
                 found = list(_windows(edge, wanted[lang], lemmas_in[lang]))
-                edges.append(found)
+                found_in.append(found)
                 shared.update(set(found))
             need = max(TEMPLATE_MIN_DOCS, TEMPLATE_DOC_SHARE * len(docs))
-            for found in edges:
+            for found in found_in:
                 out.edge.update(k for k in found if shared[k] >= need)
 
 
@@ -190,18 +282,56 @@ def _lemma_sequence(text: str, lang: str) -> list[str]:
     return [lemma for word in text.split() for lemma in unit_lemmas(word, lang)]
 
 
-def _windows(seq: list[str], wanted: dict[tuple[str, ...], str], lemmas: set[str]) -> Iterable[str]:
-    """Keys of the runs of up to MAX_WINDOW consecutive lemmas that are a candidate's."""
+def _lemma_words(sentence: str, lang: str) -> list[tuple[tuple[str, ...], int]]:
+    """(content lemmas, words skipped before it) of each content word of one sentence."""
+    out = []
+    skipped = 0
+    for word in sentence.split():
+        lemmas = unit_lemmas(word, lang)
+        if lemmas:
+            out.append((lemmas, skipped))
+            skipped = 0
+        else:
+            skipped += 1
+    return out
+
+
+def _windows(
+    words: list[tuple[tuple[str, ...], int]],
+    wanted: dict[tuple[str, ...], str],
+    lemmas: set[str],
+) -> Iterable[str]:
+    """Keys of the runs of up to MAX_WINDOW lemmas that are a candidate's: a run may start
+    inside a compound ("Arbeitszeiterfassung" holds "Zeiterfassung") but ends at a word's
+    end, and no more than MAX_GAP words lie between two of its words."""
+    seq: list[str] = []
+    ends: list[bool] = []  # lemma i ends its word
+    joins: list[bool] = []  # lemma i may follow lemma i - 1 in one run
+    for parts, skipped in words:
+        for k, lemma in enumerate(parts):
+            seq.append(lemma)
+            ends.append(k == len(parts) - 1)
+            joins.append(k > 0 or skipped <= MAX_GAP)
     n = len(seq)
     for i in range(n):
         if seq[i] not in lemmas:
             continue
         for j in range(i + 1, min(n, i + MAX_WINDOW) + 1):
-            if seq[j - 1] not in lemmas:
+            if seq[j - 1] not in lemmas or (j - 1 > i and not joins[j - 1]):
                 break
-            key = wanted.get(tuple(seq[i:j]))
-            if key is not None:
-                yield key
+            if ends[j - 1]:
+                key = wanted.get(tuple(seq[i:j]))
+                if key is not None:
+                    yield key
+
+
+# Flags of phrases that are our side's words, not the customers': they name no topic.
+OURS_FLAGS = frozenset({"jargon", "rep_only", "boilerplate"})
+
+
+def ours_factor(flags: Iterable[str]) -> float:
+    """Weight factor of a phrase in its topic (centroid and label): 0.1 when it is ours."""
+    return 0.1 if OURS_FLAGS.intersection(flags) else 1.0
 
 
 # Relevance and score factor of a flagged candidate: it stays in the list, low.

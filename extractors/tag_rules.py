@@ -26,6 +26,7 @@ from kundensprache.extractors.tagging import (
     F_PRONOUN_V1,
     F_SALUTATION,
     F_VERB_CUE,
+    GERUND,
     PARTICIPLE,
     T,
     Units,
@@ -154,6 +155,7 @@ def _tags_en(cls: np.ndarray, flags: np.ndarray, bits: np.ndarray) -> np.ndarray
         resolved = np.where(carry, nma_ext[after], nma)
         before_np = _shift_next(resolved, False)
         tags[adjective & before_np] = T["A"]
+    _gerund_compounds(tags, cls, flags, bits)
     # Particles after a verb ("top *up*"), left to right: a particle after a particle stays.
     particle = flags & F_PARTICLE != 0
     candidates = np.flatnonzero(particle[1:] & (tags[:-1] == T["V"])) + 1
@@ -161,6 +163,25 @@ def _tags_en(cls: np.ndarray, flags: np.ndarray, bits: np.ndarray) -> np.ndarray
         if tags[k - 1] == T["V"]:
             tags[k] = T["R"]
     return tags
+
+
+def _gerund_compounds(tags, cls, flags, bits) -> None:
+    """ "need *shift planning* for nurses", "our *route planning* is": a word that can be a
+    noun, right before an -ing form that takes no object (a preposition, a stop word or the
+    clause's end follows), is that noun's modifier: both are nouns. Not after a stop word
+    ("we *keep waiting* for"), where the first word is the clause's verb."""
+    word = cls == _W
+    noun_capable = word & (bits & _EN_NOUN != 0) & (bits & PARTICIPLE == 0)
+    noun_capable &= flags & F_NAMEY == 0
+    gerund = word & (bits & GERUND != 0)
+    after = _shift_next(_shift_next(cls, T["B"]), T["B"])
+    no_object = np.isin(after, [T["B"], T["P"], T["S"], T["X"], T["Q"]])
+    prev_cls = _shift_prev(cls, T["B"])
+    opener = np.isin(prev_cls, [T["B"], T["D"], T["P"], T["O"], _W])
+    first = noun_capable & opener & _shift_next(gerund, False) & no_object
+    if first.any():
+        tags[first] = T["N"]
+        tags[_shift_prev(first, False)] = T["N"]
 
 
 def _tags_generic(cls: np.ndarray, flags: np.ndarray) -> np.ndarray:

@@ -64,7 +64,7 @@ from kundensprache.extractors.normalize import lemma_table, lemmatise, unit_lemm
 _HYPHEN_TOKENS = frozenset({"-", "‐", "‑"})
 _HYPHEN_SPLIT = re.compile(r"[-‐‑]")
 _PRONOUNS_AFTER_V1 = frozenset("ich wir sie es man du ihr er".split())
-_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV, PARTICIPLE = 1, 2, 4, 8, 16
+_EN_NOUN, _EN_VERB, _EN_ADJ, _EN_ADV, PARTICIPLE, GERUND = 1, 2, 4, 8, 16, 32
 _DE_ADJ_END, _DE_INF_END, _DE_VERB_FORM = 1, 2, 4
 # English function words in German text (song and film titles, quotes): not German nouns.
 _DE_FOREIGN_STOPS = frozenset(
@@ -330,6 +330,8 @@ class WordInfo:
             bits = index.get(lemmatise(text, lang), 0) | index.get(lower, 0)
             if lower.endswith(("ed", "ing")) and bits & _EN_VERB:
                 bits |= PARTICIPLE  # an adjective in front of a noun
+            if lower.endswith("ing") and bits & _EN_VERB:
+                bits |= GERUND  # "planning": a noun of its own after a noun ("shift planning")
         elif lang == "de" and cap:
             table = lemma_table(lang)
             if lower in table and text not in table:

@@ -28,7 +28,12 @@ from kundensprache.extractors.lexicon import WH_WORDS
 from kundensprache.extractors.normalize import canonical_lang, content_lemmas, word_parts
 from kundensprache.extractors.phrases import PhraseExtractor
 from kundensprache.extractors.places import is_town
-from kundensprache.extractors.ranking import everyday_verb_fragment, has_legal_form, rerank
+from kundensprache.extractors.ranking import (
+    CompanyNames,
+    everyday_verb_fragment,
+    has_legal_form,
+    rerank,
+)
 from kundensprache.extractors.records import (
     DocRecord,
     extract_records,
@@ -127,7 +132,7 @@ def build_vocabulary(
         config=config,
         report_month=report_month,
         segment_texts=texts,
-        documents=lambda: docs,
+        documents=lambda: sorted(docs, key=lambda d: (d.date or date.min, d.doc_id)),
         website_texts=website_texts,
     )
 
@@ -232,7 +237,7 @@ def aggregate(
 
     ``stream`` yields ``(DocInfo, DocRecord)`` sorted by doc_id and is read twice;
     ``segment_texts`` supplies the texts quoted as examples, for the final terms only;
-    ``documents`` the window's documents (read once, by the corpus-level reranking).
+    ``documents`` the window's documents in date order (read by the corpus-level reranking).
     """
     vocab = config.vocabulary
     counts, window, infos = count_records(stream, vocab.paraphrase_weight)
@@ -272,6 +277,7 @@ class _Ranking:
 
     def __post_init__(self) -> None:
         self.lists = _ConfiguredLists(self.config)
+        self.companies = CompanyNames(i.account for i in self.infos if i.account)
 
 
 def _score(r: _Ranking, lang: str, key: str, c: _Counts) -> tuple[Term, bool, _Counts] | None:
@@ -288,6 +294,8 @@ def _score(r: _Ranking, lang: str, key: str, c: _Counts) -> tuple[Term, bool, _C
         return None
     keyword = min(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     if not keep and (has_legal_form(lemmas) or _verb_fragment(c, keyword, code)):
+        return None
+    if not keep and r.companies.named(keyword, code):
         return None
     flags = []
     brand = lists.matches(lists.brand, code, key, lemmas, exact=False)

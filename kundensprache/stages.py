@@ -27,6 +27,7 @@ from kundensprache.core.models import FileResult, QueryRow, Term
 from kundensprache.core.months import shift_month
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import phrase_key
+from kundensprache.extractors.ranking import ours_factor
 from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
@@ -314,8 +315,8 @@ def run_topics(
 
 def topic_weight(term: Term) -> float:
     """How strongly a phrase shapes its topic and names it: customers who say it, times how
-    specific it is, so "Schnittstelle zu DATEV" names a topic rather than "Büro"."""
-    return round(term.accounts * (0.3 + 0.7 * term.specificity), 6)
+    specific it is ("Schnittstelle zu DATEV", not "Büro"); our side's phrases hardly count."""
+    return round(term.accounts * (0.3 + 0.7 * term.specificity) * ours_factor(term.flags), 6)
 
 
 def query_language(query: str, detect: Callable[[str], str]) -> str:

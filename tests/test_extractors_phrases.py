@@ -122,6 +122,25 @@ def test_english_blank_finds_noun_verb_and_question_phrases(blank: PhraseExtract
 
 
 @pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("We need shift planning for nurses, it is a nightmare.", "shift planning for nurses"),
+        ("Our route planning is done on paper.", "route planning"),
+        ("Shift planning takes me two days.", "Shift planning"),
+    ],
+)
+def test_english_gerund_compounds_are_one_noun_phrase(blank, text: str, phrase: str) -> None:
+    found = blank.extract(text, "en")
+    assert phrase in surfaces(found, "noun_phrase")
+    assert "shift" not in {p.surface.lower() for p in found}  # not split into single words
+
+
+def test_a_verb_before_an_ing_form_with_an_object_stays_a_verb(blank) -> None:
+    found = surfaces(blank.extract("We keep waiting for support.", "en"))
+    assert "keep waiting" not in {s.lower() for s in found}
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "small_talk"),
     [
         (DE_CALL, "de", ["vielen dank", "nächste woche", "kurz gesagt", "guten morgen", "zeit"]),

@@ -15,6 +15,7 @@ from kundensprache.core.config import Config
 from kundensprache.core.models import Document, Segment, Term
 from kundensprache.extractors.phrases import PhraseExtractor, phrase_key
 from kundensprache.extractors.ranking import (
+    CompanyNames,
     count_roles,
     everyday_verb_fragment,
     has_legal_form,
@@ -155,3 +156,84 @@ def test_role_counts_see_both_sides() -> None:
     assert roles.jargon(key("Pipeline-Review"))
     assert not roles.jargon(key("Schnittstelle zu DATEV"))
     assert roles.customer[key("Schnittstelle zu DATEV")] > 5
+
+
+def _seg_doc(doc_id: str, account: str, day: int, segments, lang: str = "de") -> Document:
+    segs = [Segment(role, text) for role, text in segments]
+    return Document(doc_id, "call", f"{doc_id}.txt", account, date(2026, 10, day), lang, segs)
+
+
+def test_a_mention_stays_within_one_sentence_and_ends_at_a_word_end() -> None:
+    docs = [
+        _seg_doc("a", "acc", 1, [("customer", "Fragen für die Demo:\n- Geht Lagerbestand live?")]),
+        _seg_doc("b", "acc", 2, [("customer", "Die Demo. Lager haben wir zwei.")]),
+        _seg_doc("c", "acc", 3, [("customer", "Wir brauchen die Demo Lager bis Freitag.")]),
+        # four words between "DATEV" and "Export": not the phrase "DATEV-Export"
+        _seg_doc("d", "acc", 4, [("customer", "DATEV wäre ihm lieber als ein Export.")]),
+        _seg_doc("e", "acc", 5, [("customer", "Wir suchen Lagerverwaltungssoftware.")]),
+    ]
+    wanted = [("de", key(p), p) for p in ("Demo Lager", "DATEV-Export", "Verwaltungssoftware")]
+    roles = count_roles(docs, wanted)
+    assert roles.customer[key("Demo Lager")] == 1  # only document c
+    assert roles.customer[key("DATEV-Export")] == 0
+    assert roles.customer[key("Verwaltungssoftware")] == 1  # a compound's end is its mention
+
+
+def test_a_customer_echoing_our_word_does_not_make_it_theirs() -> None:
+    rep = [("rep", "Wir machen vorher einen Testimport mit Ihren Daten.")]
+    echo = [("customer", "Für den Testimport brauchen wir Adminrechte.")]
+    filler = [("customer", "Unsere Monteure planen alles auf Papier. " * 80)]
+    docs = [
+        *(_seg_doc(f"r{i}", f"acc{i}", 1, rep) for i in range(4)),
+        *(_seg_doc(f"e{i}", f"acc{i}", 2, echo) for i in range(2)),
+        *(_seg_doc(f"f{i}", f"acc{i}", 3, filler) for i in range(4)),
+        *(
+            _seg_doc(f"g{i}", f"acc{i}", 3, [("rep", "Danke für das Gespräch. " * 120)])
+            for i in range(4)
+        ),
+    ]
+    roles = count_roles(docs, [("de", key("Testimport"), "Testimport")])
+    assert roles.customer[key("Testimport")] == 2 and roles.own[key("Testimport")] == 0
+    assert roles.jargon(key("Testimport"))
+    # said first by the customer, it is the customer's own word
+    first = [_seg_doc(f"e{i}", f"acc{i}", 1, echo) for i in range(2)]
+    later = [_seg_doc(f"r{i}", f"acc{i}", 2, rep) for i in range(4)]
+    roles = count_roles(first + later + docs[6:], [("de", key("Testimport"), "Testimport")])
+    assert roles.own[key("Testimport")] == 2 and not roles.jargon(key("Testimport"))
+
+
+def test_phrases_in_contact_lines_are_boilerplate() -> None:
+    docs = [
+        _seg_doc(f"m{i}", f"acc{i}", 1, [("customer", f"Alles klar. {line}")])
+        for i, line in enumerate(
+            [
+                "Für Rückfragen erreichen Sie mich unter [TELEFON].",
+                "Bei Rückfragen gern an [E-MAIL] schreiben.",
+                "Die Schnittstelle zu DATEV ist uns wichtig.",
+                "Rückfragen bitte direkt, [TELEFON], meine Durchwahl.",
+            ]
+        )
+    ]
+    wanted = [("de", key(p), p) for p in ("Rückfragen", "Schnittstelle zu DATEV")]
+    roles = count_roles(docs, wanted)
+    assert roles.template(key("Rückfragen"))
+    assert not roles.template(key("Schnittstelle zu DATEV"))
+
+
+def test_company_names_are_learnt_from_the_accounts() -> None:
+    names = CompanyNames(
+        [
+            "Holzbau Schneider GmbH",
+            "Maschinenbau Lindner AG",
+            "Metallbau Krause GmbH",
+            "Brightline Logistics Ltd",
+            "petersen-grosshandel.de",  # a mail domain teaches nothing
+        ]
+    )
+    assert names.named("Kessler Anlagenbau", "de")  # a proper name beside a trade
+    assert names.named("Brightline Logistics", "en")  # an account's own name
+    assert names.named("Holzbau", "de")
+    assert not names.named("Schnittstelle zu DATEV", "de")
+    assert not names.named("Datenmigration Kundenstamm", "de")
+    assert not names.named("Lagerverwaltung", "de")
+    assert not names.named("Grosshandel", "de")

@@ -14,7 +14,7 @@ from kundensprache.clustering import embed_texts, load_encoder, model_for
 from kundensprache.core.config import Config
 from kundensprache.core.models import QueryRow, Term
 from kundensprache.extractors.phrases import phrase_key
-from kundensprache.matching.match import aggregate_queries
+from kundensprache.matching.match import aggregate_queries, default_words, unmatched_queries
 from kundensprache.matching.score import fit_ctr_curve
 from kundensprache.matching.words import covers
 
@@ -138,6 +138,22 @@ def test_unmatched_queries_are_marketing_language(candidates):
     # customers say "Lagerverwaltungssoftware": its part "software" is their word
     assert "ganzheitliche unternehmenssoftware" not in unmatched
     assert not unmatched & {"crm für handwerker", "aufmass software"}
+
+
+def test_queries_naming_the_brand_are_navigation_not_marketing_language():
+    rows = [
+        QueryRow("nordwerk suite login", "https://nordwerk.de/login", 40, 900, 0.04, 1.1),
+        QueryRow("nordwerk", "https://nordwerk.de/", 300, 1200, 0.25, 1.0),
+        QueryRow("digitale transformation mittelstand", "https://nordwerk.de/dx", 3, 700, 0, 6.8),
+    ]
+    customer = {"de": frozenset({"crm", "zeiterfassung"})}
+    left = unmatched_queries(
+        aggregate_queries(rows), [], customer_words=customer, words=default_words(["Nordwerk"])
+    )
+    assert [q.query for q in left] == ["digitale transformation mittelstand"]
+    # without brand terms configured "login" is just a word no customer uses
+    left = unmatched_queries(aggregate_queries(rows), [], customer_words=customer)
+    assert "nordwerk suite login" in {q.query for q in left}
 
 
 def test_compound_parts_relate_words_both_ways():

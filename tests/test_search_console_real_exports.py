@@ -55,7 +55,9 @@ def test_a_one_month_export_feeds_the_month_and_says_so(tmp_path):
 
 
 def test_queries_with_quotes_and_commas_read_right():
-    text = 'Top queries,Clicks,Impressions,CTR,Position\n"""indrive""",3,120,2.5%,8.1\n' \
+    text = (
+        'Top queries,Clicks,Impressions,CTR,Position\n"""indrive""",3,120,2.5%,8.1\n'
         '"resize image, keep ratio",3,150,2%,14\nfoo,1,2,50%,3\n'
+    )
     rows = parse_export_text(text)
     assert [r.query for r in rows] == ['"indrive"', "resize image, keep ratio", "foo"]

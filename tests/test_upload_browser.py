@@ -133,10 +133,7 @@ def test_sales_rep_hands_over_a_note_and_an_email(browser, site, tmp_path, artif
     page.get_by_label("Datum des Gesprächs").fill("2026-09-14")
     page.get_by_role("button", name="Hochladen").click()
     page.get_by_text("1 Datei(en) empfangen, 1 abgelehnt.").wait_for()
-    assert (
-        "Angebot.pdf: corrupt or truncated PDF"
-        in page.locator("#notice").inner_text()
-    )
+    assert "Angebot.pdf: corrupt or truncated PDF" in page.locator("#notice").inner_text()
 
     # An email.
     page.locator("#source-email").check()

@@ -259,7 +259,8 @@ def unmatched_queries(
 
     A query no phrase matched, and (with ``customer_words``: language -> lemmas enough
     customer accounts use) none of whose content words, compound parts included, customers
-    use. A query of brand words only is navigation, not language: it is left out too.
+    use. A query holding a brand word ("nordwerk suite login") is navigation, not language:
+    it is left out too.
     """
     used = {q.query for m in matches for q in m.queries}
     rest = [q for q in queries if q.query not in used and q.impressions > 0]
@@ -271,8 +272,10 @@ def unmatched_queries(
 
 def _marketing_only(query: str, customer_words: Mapping[str, frozenset[str]], words: WordSets):
     languages = sorted(set(customer_words) | {"de", "en"})
+    if any(words.has_brand(query, lang) for lang in languages):
+        return False  # navigation to the brand
     if not any(words.of(query, lang) for lang in languages):
-        return False  # brand words (or nothing) only
+        return False  # nothing but question words
     for lang in languages:
         theirs = customer_words.get(lang, frozenset())
         inside = _parts_of_all(theirs)

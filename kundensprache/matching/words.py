@@ -62,6 +62,11 @@ class WordSets:
             )
         return self._brand[lang]
 
+    def has_brand(self, text: str, lang: str) -> bool:
+        """The text names the company's brand ("nordwerk suite login"): navigation."""
+        brand = self.brand(lang)
+        return bool(brand) and not brand.isdisjoint(self._lemmas(text, lang))
+
     def of(self, text: str, lang: str) -> frozenset[str]:
         found = self._cache.get((text, lang))
         if found is None:
