@@ -22,6 +22,7 @@ from kundensprache.core.errors import KundenspracheError
 from kundensprache.core.months import Month, last_complete_month
 from kundensprache.flows.caching import cached, result_storage
 from kundensprache.flows.runners import task_runner, worker_count
+from kundensprache.ingest.name_gate import mask_row, publishable, seen_names
 from kundensprache.reports.summary import summary_markdown
 from kundensprache.store import Store
 
@@ -190,7 +191,8 @@ def keyword_month(
         config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
     )
     folder = write_task(config, month, files)
-    top = [c.row() for c in candidates[:TOP_N_ARTIFACT]]
+    seen = seen_names(config.store_url)  # the outputs' privacy gate holds for Prefect too
+    top = [mask_row(c.row(), seen) for c in publishable(candidates, seen)[:TOP_N_ARTIFACT]]
     create_table_artifact(
         key="keyword-candidates",
         table=[{k: r[k] for k in ARTIFACT_COLUMNS} for r in top],

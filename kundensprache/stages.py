@@ -31,7 +31,7 @@ from kundensprache.extractors.ranking import ours_factor
 from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
-from kundensprache.ingest.person_names import looks_like_person_name
+from kundensprache.ingest.name_gate import mask_row, mask_seen_names, publishable, seen_names
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -371,36 +371,32 @@ def render_outputs(
     vocabulary: Vocabulary,
     ingest_rows: Sequence[dict[str, str]],
 ) -> dict[str, str | bytes]:
-    """File name -> content for the month's output folder. Also records the month's topic
-    figures in the store, for the report's history. Last privacy gate: a candidate that looks
-    like a person's name is never written, whatever redaction missed."""
-    candidates = [c for c in candidates if not looks_like_person_name(c.term.keyword)]
-    cand_rows = [c.row() for c in candidates]
-    clusters = cluster_rows(
-        candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
-    )
-    unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
-    language = config.report.language
-    table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
-    sheets = [
-        Sheet(name, columns, rows)
-        for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
-    ]
-    files: dict[str, str | bytes] = {f"{s.name}.csv": csv_text(s.columns, s.rows) for s in sheets}
-    files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
+    """File name -> content for the month's output folder; records the month's topic figures
+    for the report's history. Last privacy gate: no candidate that is a person's name."""
+    seen = seen_names(config.store_url)  # names redaction found anywhere in the corpus
+    candidates = publishable(candidates, seen)
     with Store(config.store_url) as store:
+        cand_rows = [mask_row(c.row(), seen) for c in candidates]
+        clusters = cluster_rows(
+            candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts
+        )
+        clusters = [mask_row(r, seen) for r in clusters]
+        unmatched_list = unmatched_rows(unmatched, topics.query_topics, topics.labels)
+        language = config.report.language
+        table_rows = (cand_rows, clusters, unmatched_list, ingest_rows)
+        sheets = [
+            Sheet(name, columns, rows)
+            for (name, columns), rows in zip(TABLES.items(), table_rows, strict=True)
+        ]
+        files: dict[str, str | bytes] = {
+            f"{t.name}.csv": csv_text(t.columns, t.rows) for t in sheets
+        }
+        files[WORKBOOK_NAME] = workbook_bytes(sheets, language)
         history = record_history(config, store, month, candidates, queries, topics)
-        files.update(render_briefs(config, store, month, candidates, clusters, queries, topics))
-    report = ReportData(
-        month,
-        cand_rows,
-        clusters,
-        unmatched_list,
-        ingest_rows,
-        history,
-        language,
-        gsc_source=_gsc_source(config, ingest_rows),
-    )
+        briefs = render_briefs(config, store, month, candidates, clusters, queries, topics, seen)
+        files.update({name: mask_seen_names(text, seen) for name, text in briefs.items()})
+    gsc_source = _gsc_source(config, ingest_rows)
+    report = ReportData(month, *table_rows, history, language, gsc_source=gsc_source)
     files["report.html"] = render_report(report)
     return files
 
@@ -453,16 +449,19 @@ def record_history(
     )
 
 
-def render_briefs(config, store, month, candidates, clusters, queries, topics) -> dict[str, str]:
+def render_briefs(
+    config, store, month, candidates, clusters, queries, topics, seen=frozenset()
+) -> dict[str, str]:
     """briefs/<cluster_id>-<slug>.md for the top topics, with the customers' own sentences
-    from the documents of the rolling window."""
+    from the documents of the rolling window (names seen in the corpus masked first, so a
+    quote that had one is dropped like any quote with a placeholder)."""
     chosen = top_topics(clusters, config.report.briefs)
     if not chosen:
         return {}
     wanted = {c["cluster_id"] for c in chosen}
     doc_ids = {d for c in candidates if c.cluster_id in wanted for d in c.term.doc_ids}
     customer_text = {  # the terms' documents only, all in the window: not the whole corpus
-        d.doc_id: [s.text for s in d.segments if s.role == "customer"]
+        d.doc_id: [mask_seen_names(s.text, seen) for s in d.segments if s.role == "customer"]
         for d in Extractions(store).documents(sorted(doc_ids))
     }
     files = {}
@@ -476,7 +475,7 @@ def render_briefs(config, store, month, candidates, clusters, queries, topics) -
         questions, statements = customer_sentences(
             list(dict.fromkeys(segments)), [c.term.keyword for c in members]
         )
-        rows = sorted((c.row() for c in members), key=lambda r: -float(r["score"]))
+        rows = sorted((mask_row(c.row(), seen) for c in members), key=lambda r: -float(r["score"]))
         topic_queries = sorted(
             (q for q in queries if topics.query_topics.get(q.query) == cid),
             key=lambda q: (-q.impressions, q.query),

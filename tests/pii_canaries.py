@@ -69,7 +69,31 @@ MORE = (
     Canary("name", "Mr. O'Sullivan-Grant", ("Sullivan",)),
 )
 
+# Issue 12, second round: a person named only in a subtitle speaker label, with a first name
+# and surname no list of ours had, and elsewhere by the surname alone.
+SPEAKER_ONLY = "Viviana Vallejo"
+LONE_SURNAME = SPEAKER_ONLY.split()[-1]
+MORE_NAMES = (
+    Canary("name", SPEAKER_ONLY, ("Viviana",)),
+    Canary("name", "Frau Dr. Szymańska", ("Szymańska",)),
+    Canary("name", "Siobhan Gallagher", ("Gallagher",)),
+    Canary("name", "Dragan Petrović", ("Petrović",)),
+    Canary("ni_number", "NI number QQ 12 34 56 C", ("QQ 12 34",)),
+    Canary("iban", "CH93 0076 2011 6238 5295 7", ("6238 5295",)),
+    Canary("iban", "AT61 1904 3002 3457 3201", ("3457 3201",)),
+    Canary("address", "Herrengasse 6-8, 1010 Wien", ("Herrengasse 6",)),
+    Canary("address", "221B Baker Street", ("Baker Street",)),
+)
+# A surname alone, in a note that names no one else: redaction cannot know it is a name (no
+# first name, honorific or initial; no list has it as an ordinary word). It may stay in the
+# store (SECURITY.md: the documented hard case); it must reach no output, because the corpus
+# names that person elsewhere (the output gate's recorded names).
+LONE = Canary("name", f"{LONE_SURNAME} fragt, ob das Kanalkataster offline läuft", (LONE_SURNAME,))
+STORE_HARD_CASES: tuple[Canary, ...] = (LONE,)
+
 CANARIES: tuple[Canary, ...] = (
+    *MORE_NAMES,
+    LONE,
     *MORE,
     EMAIL,
     EMAIL_OBFUSCATED,
@@ -84,17 +108,21 @@ CANARIES: tuple[Canary, ...] = (
     NAME_REP,
 )
 NEEDLES: tuple[str, ...] = tuple(n for c in CANARIES for n in c.needles)
+# What must never reach the store either: everything but the documented hard cases.
+STORE_NEEDLES: tuple[str, ...] = tuple(
+    n for c in CANARIES if c not in STORE_HARD_CASES for n in c.needles
+)
 
 # A sentence carrying every non-name canary, for free text in any format.
 CONTACT_SENTENCE = (
     f"Erreichbar unter {EMAIL.text} oder {EMAIL_OBFUSCATED.text}, mobil {PHONE_MOBILE.text}, "
     f"Büro {PHONE_LANDLINE.text}, London {PHONE_INTL.text}. Rechnung an {ADDRESS.text}; "
     f"IBAN {IBAN.text}. Zugang: {URL.text} . "
-    "Außerdem: " + "; ".join(c.text for c in MORE) + "."
+    "Außerdem: " + "; ".join(c.text for c in MORE + MORE_NAMES[1:]) + "."
 )
 
 
-def find_canaries(text: str) -> list[str]:
+def find_canaries(text: str, needles: tuple[str, ...] = NEEDLES) -> list[str]:
     """The needles found in ``text`` (empty list: no leak)."""
     folded = text.casefold()
-    return [n for n in NEEDLES if n.casefold() in folded]
+    return [n for n in needles if n.casefold() in folded]

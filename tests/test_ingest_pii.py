@@ -7,9 +7,12 @@ from pii_canaries import (
     CUSTOMER_FIRST,
     CUSTOMER_LAST,
     EMAIL,
+    LONE,
     REP,
     REP_FIRST,
     SECOND_CUSTOMER,
+    SPEAKER_ONLY,
+    STORE_NEEDLES,
     find_canaries,
 )
 from test_ingest_builders import make_docx, make_eml, make_msg, make_xlsx
@@ -33,7 +36,7 @@ def _note_lines(tag: str) -> list[str]:
         f"Vertrieb: Danke Frau {CUSTOMER_LAST}, ich melde mich bei Herrn {SECOND_LAST}.",
         f"Kunde: {CUSTOMER_FIRST} und {SECOND_CUSTOMER} entscheiden gemeinsam über die Kanalkataster-Software.",
         "",
-        f"Kunde: Das Thema {tag} ist uns wichtig.",
+        f"Kunde: Das Thema {tag} ist uns wichtig. {LONE.text}.",
         "",
         f"Viele Grüße, {REP_FIRST}",
     ]
@@ -57,7 +60,8 @@ def _inputs() -> dict[str, bytes]:
     srt = (
         f"1\n00:00:01,000 --> 00:00:04,000\n{CUSTOMER}: Die Prüfberichte fehlen. {CONTACT_SENTENCE}\n\n"
         f"2\n00:00:04,000 --> 00:00:06,000\n{REP}: Verstehe, Frau {CUSTOMER_LAST}.\n\n"
-        f"3\n00:00:06,000 --> 00:00:08,000\n{SECOND_CUSTOMER}: Ich, {SECOND_CUSTOMER}, schicke sie.\n"
+        f"3\n00:00:06,000 --> 00:00:08,000\n{SECOND_CUSTOMER}: Ich, {SECOND_CUSTOMER}, schicke sie.\n\n"
+        f"4\n00:00:08,000 --> 00:00:10,000\n{SPEAKER_ONLY}: Bei uns fehlt die Kanalreinigung im Kalender.\n"
     )
     csv_rows = [
         ["Datum", "Firma", "Kontakt", "Autor", "Notiz"],
@@ -135,8 +139,19 @@ def _latin1(text: str) -> str:
 
 
 def _narrow(text: str) -> str:
-    """The full-width ＠ and the ellipsis as an 8-bit editor would save them."""
-    return text.replace("＠", "@").replace("…", "...")
+    """The full-width ＠ and the ellipsis as an 8-bit editor would save them; letters that
+    Windows-1252 lacks without their accents ("Petrović" -> "Petrovic")."""
+    text = text.replace("＠", "@").replace("…", "...")
+    return "".join(c if c in _LATIN1 else _bare(c) for c in text)
+
+
+_LATIN1 = {chr(i) for i in range(256)}
+
+
+def _bare(char: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii()) or "?"
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +187,7 @@ def test_no_canary_in_stored_documents(ingested):
     assert len(documents) >= len(_files)
     for doc in documents:
         stored = " ".join([doc.title, doc.account or "", *(s.text for s in doc.segments)])
-        assert find_canaries(stored) == [], (doc.file, stored)
+        assert find_canaries(stored, STORE_NEEDLES) == [], (doc.file, stored)
     placeholders = " ".join(s.text for d in documents for s in d.segments)
     for placeholder in ("[E-MAIL]", "[TELEFON]", "[IBAN]", "[ADRESSE]", "[URL]", "[NAME]"):
         assert placeholder in placeholders
@@ -182,7 +197,7 @@ def test_no_canary_in_the_database_file_or_results(ingested):
     root, _files, results, _docs = ingested
     for path in sorted((root / "work").iterdir()):  # the SQLite file and its WAL/SHM
         raw = path.read_bytes().decode("utf-8", "replace")
-        assert find_canaries(raw) == [], path.name
+        assert find_canaries(raw, STORE_NEEDLES) == [], path.name
     for result in results:
         assert find_canaries(f"{result.file} {result.reason}") == []
 

@@ -161,7 +161,7 @@ def test_first_names_that_are_words_need_a_surname():
     ],
 )
 def test_last_gate_before_output_spots_person_names(keyword, is_name):
-    from kundensprache.ingest.person_names import looks_like_person_name
+    from kundensprache.ingest.name_gate import looks_like_person_name
 
     assert looks_like_person_name(keyword) is is_name
 

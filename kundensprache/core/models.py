@@ -38,6 +38,9 @@ class Document:
     language: str  # "de", "en", other ISO code, or "und"
     segments: list[Segment]
     title: str = ""  # subject line / note title, redacted
+    # keyed hashes of the person-name words redaction found (person_names.name_keys): kept
+    # in the store apart from the document, for the output gate; not part of its identity
+    name_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def customer_text(self) -> str:
         return "\n".join(s.text for s in self.segments if s.role != "rep")

@@ -390,15 +390,15 @@ def _speaker_labels(
 def _join(turns: list[tuple[str, str, str | None]]) -> list[tuple[str, str]]:
     """Consecutive lines of one speaker become one turn; two speakers stay two turns even
     when they have the same role (a multi-speaker call keeps its segments)."""
-    out: list[tuple[str, str]] = []
+    groups: list[tuple[str, list[str]]] = []  # lines gathered, joined once: linear time
     last: tuple[str, str | None] | None = None
     for role, text, speaker in turns:
-        if out and last == (role, speaker):
-            out[-1] = (role, out[-1][1] + "\n" + text)
+        if groups and last == (role, speaker):
+            groups[-1][1].append(text)
         else:
-            out.append((role, text))
+            groups.append((role, [text]))
         last = (role, speaker)
-    return out
+    return [(role, "\n".join(lines)) for role, lines in groups]
 
 
 def _draft_from_turns(turns: list[tuple[str | None, str]], name: str, ctx: NoteContext) -> Draft:

@@ -10,6 +10,7 @@ from datetime import date
 
 from kundensprache.core.models import ROLES, Document, Segment
 from kundensprache.ingest.language import detect_language
+from kundensprache.ingest.name_gate import name_keys
 from kundensprache.ingest.person_names import find_person_names
 from kundensprache.ingest.redact import NAME, name_parts, redact
 from kundensprache.ingest.sanitize import strip_debris
@@ -85,16 +86,17 @@ def build_document(
         all_names |= find_person_names(raw)
     all_names |= find_person_names(draft.title)
     segments: list[Segment] = []
+    found: set[str] = set()  # names redaction itself takes for a person
     for role, raw in draft.turns:
         if role not in ROLES:
             role = "unknown"
-        text = clean_text(redact(strip_debris(raw), all_names))
+        text = clean_text(redact(strip_debris(raw), all_names, found))
         if not text:
             continue
         segments.append(Segment(role, text))  # readers decide what one turn is
     if not segments or not any(c.isalnum() for s in segments for c in s.text):
         return None
-    title = clean_text(redact(strip_debris(draft.title), all_names)) if draft.title else ""
+    title = clean_text(redact(strip_debris(draft.title), all_names, found)) if draft.title else ""
     return Document(
         doc_id=doc_id_for(source, segments),
         source=source,
@@ -104,4 +106,5 @@ def build_document(
         language=detect_language("\n".join(s.text for s in segments)),
         segments=segments,
         title=title,
+        name_keys=tuple(sorted(name_keys(all_names, strong=found))),
     )

@@ -11,6 +11,9 @@ world and the largest immigrant communities), not a copy of any data set.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from kundensprache.ingest.name_lists import maintained_names
 
 _GERMAN = """
 Adam Adrian Agnes Alexander Alexandra Alfred Alina Alois Amelie Andrea Andreas Angela Angelika
@@ -124,7 +127,10 @@ _EXCLUDED = {
 }
 FIRST_NAMES = frozenset((_GERMAN + _ENGLISH + _OTHER).split()) - _EXCLUDED | AMBIGUOUS
 
-_WORD = re.compile(r"[A-ZÄÖÜÀ-ÖØ-Þ][a-zäöüßà-öø-ÿ]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?")
+# Latin-1 and Latin Extended-A letters: "Petrović", "Wiśniewski", "Şahin" are one word.
+_WORD = re.compile(
+    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][a-zäöüßà-öø-ÿĀ-ſ]+(?:-[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][a-zäöüßà-öø-ÿĀ-ſ]+)?"
+)
 _PARTICLE = re.compile(r"[ \t]{1,3}(?:von der|von|van der|van|de|der|den|di|da|del|le|la|zu)(?=\s)")
 _AFTER = re.compile(r"[ \t]{1,3}(" + _WORD.pattern + r")")
 # Capitalised words after a first name that are not surnames.
@@ -146,19 +152,34 @@ _ROLE_NAME = re.compile(
 
 
 def find_person_names(text: str) -> set[str]:
-    """Person names in ``text``: "First Last" pairs and unambiguous standalone first names."""
+    """Person names in ``text``: "First Last" pairs and unambiguous standalone first names.
+
+    Our own list of common first names counts as above; a first name only the maintained
+    list knows (name_lists.py: "Viviana", "Siobhan", "Dragan") counts only when it is no
+    ordinary word and a surname-like word follows ("Viviana Vallejo")."""
     found: set[str] = set()
+    extended = _extended_first()
     for match in _WORD.finditer(text):
         word = match[0]
-        if word not in FIRST_NAMES:
+        own = word in FIRST_NAMES
+        if not own and word not in extended:
             continue
         # match at a position, never slice the rest: a slice per name would be quadratic
         particle = _PARTICLE.match(text, match.end())
         offset = particle.end() if particle else match.end()
         after = _AFTER.match(text, offset)
-        if after and after[1] not in _NOT_SURNAME and after[1] not in FIRST_NAMES:
+        surname_like = after and after[1] not in _NOT_SURNAME and after[1] not in FIRST_NAMES
+        # an ordinary word as first name ("Rose", "Mark", "Will") needs a listed surname
+        # after it: "Will Wartungstermine" is no one
+        if not surname_like:
+            named = False
+        elif own:
+            named = word not in AMBIGUOUS or _is_listed_surname(after[1])
+        else:
+            named = _is_surname_like(after[1])
+        if named:
             found.add(f"{word}{text[match.end() : offset]} {after[1]}")
-        elif word not in AMBIGUOUS:
+        elif own and word not in AMBIGUOUS:
             found.add(word)
     for match in _ROLE_NAME.finditer(text):
         if match[1] not in _NOT_SURNAME:
@@ -166,28 +187,48 @@ def find_person_names(text: str) -> set[str]:
     return found
 
 
-_FOLDED_FIRST = {n.casefold() for n in FIRST_NAMES - AMBIGUOUS}
-_FOLDED_ANY_FIRST = {n.casefold() for n in FIRST_NAMES}
-_FOLDED_SURNAMES = {n.casefold() for n in SURNAMES}
+@lru_cache(maxsize=1)
+def _extended_first() -> frozenset[str]:
+    """Maintained-list first names that are no ordinary German or English word."""
+    first, _ = maintained_names()
+    return frozenset(n for n in first - FIRST_NAMES if not _ordinary(n))
 
 
-def looks_like_person_name(keyword: str) -> bool:
-    """The last gate before a keyword is written: a first name alone ("anna"), a first name
-    with a surname-like word ("jolanta grzybowska", "anna müller"), or two or three words that
-    are all rare as ordinary German or English words (an unknown first name with its
-    surname). Used on keyword candidates, never on free text."""
-    words = keyword.casefold().replace("-", " ").split()
-    if not words or len(words) > 3:
-        return False
-    if len(words) == 1:
-        return words[0] in _FOLDED_FIRST
-    first, last = words[0], words[-1]
-    if first in _FOLDED_ANY_FIRST and (last in _FOLDED_SURNAMES or _rare(last, 3.0)):
+def _is_listed_surname(word: str) -> bool:
+    """One of our surnames, or a maintained-list surname that is no ordinary word."""
+    _, last = maintained_names()
+    return word in SURNAMES or (word in last and not _ordinary(word))
+
+
+def _is_surname_like(word: str) -> bool:
+    """One of our surnames ("Müller", "Koch"), a maintained-list surname that is no ordinary
+    word ("Vallejo", not "Street" or "Garten"), or any word rare as an ordinary word."""
+    _, last = maintained_names()
+    if word in SURNAMES:
         return True
-    return all(_rare(w, 2.5) and w.isalpha() for w in words)
+    return not _ordinary(word) if word in last else rare(word.casefold(), RARE)
 
 
-def _rare(word: str, threshold: float) -> bool:
+_ORDINARY = 4.0  # zipf: "Lager", "Rose", "Winter", "Street" and "Company" are above
+RARE = 3.0
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return max(zipf_frequency(word, "de"), zipf_frequency(word, "en")) < threshold
+    return max(zipf_frequency(word, "de"), zipf_frequency(word, "en"))
+
+
+def _ordinary(word: str) -> bool:
+    return zipf(word.casefold()) >= _ORDINARY
+
+
+def rare(word: str, threshold: float = 3.0) -> bool:
+    """Rare as an ordinary German or English word (zipf below ``threshold``)."""
+    return zipf(word) < threshold
+
+
+def ordinary(word: str) -> bool:
+    """An ordinary German or English word (\"Lager\", \"Rose\", \"Winter\")."""
+    return _ordinary(word)

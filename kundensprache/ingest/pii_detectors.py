@@ -55,7 +55,7 @@ _ID_LABEL = (
 )
 _LABELLED_NUMBER = re.compile(
     rf"(?P<label>\b(?:{_ID_LABEL})\b\.?:?[ \t]{{0,3}}(?:ist[ \t]|is[ \t]|lautet[ \t])?[ \t]{{0,3}})"
-    r"(?P<value>(?-i:[A-Z]{0,3})[\-]?\d[\dA-Z\-/.]{0,30}(?:[ ]\d[\d\-/.]{0,10}){0,4})",
+    r"(?P<value>(?-i:[A-Z]{0,3})[ \-]?\d[\dA-Z\-/.]{0,30}(?:[ ]\d[\d\-/.]{0,10}){0,4})",
     re.IGNORECASE,
 )
 _BIRTH_LABEL = (

@@ -18,7 +18,7 @@ Patterns err on the side of redacting: a lost word costs less than a leaked phon
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from kundensprache.ingest.person_names import find_person_names
@@ -41,8 +41,8 @@ CARD = "[KARTE]"
 BIRTH_DATE = "[GEBURTSDATUM]"
 PLACEHOLDERS = (EMAIL, PHONE, IBAN, ADDRESS, URL, NAME, NUMBER, CARD, BIRTH_DATE)
 
-_UPPER = "A-ZÄÖÜÀ-ÖØ-Þ"
-_LOWER = "a-zäöüßà-öø-ÿ"
+_UPPER = "A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ"  # Latin-1 and Extended-A upper/lower case mix in Ā-ſ: harmless
+_LOWER = "a-zäöüßà-öø-ÿĀ-ſ"
 # A capitalised name word: Schneider, Hans-Peter, O'Neill, Müller-Lüdenscheidt.
 _NAME_WORD = rf"(?:[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?"
 # Name particles between an honorific and the surname: "Herr von Weizsäcker", "Frau de Vries".
@@ -180,11 +180,26 @@ def _initial_name(match: re.Match[str]) -> str:
     return NAME if _rare_word(match["name"], 4.0) else match[0]
 
 
-def redact(text: str, names: Iterable[str] = ()) -> str:
+def _noting(rule: Callable[[re.Match[str]], str], found: set[str] | None):
+    """``rule``, also recording the names it redacts in ``found`` (for the output gate)."""
+    if found is None:
+        return rule
+
+    def replace(match: re.Match[str]) -> str:
+        out = rule(match)
+        if out != match[0]:
+            found.add(match["name"])
+        return out
+
+    return replace
+
+
+def redact(text: str, names: Iterable[str] = (), found: set[str] | None = None) -> str:
     """Replace personal data in ``text`` with typed placeholders (see module docstring).
 
     ``names``: person names known from the context (CRM contact column, email headers,
     transcript speakers); each full name and each part of it is redacted as a whole word.
+    ``found``: if given, every person name redacted here is added to it.
     """
     if not text:
         return text
@@ -198,15 +213,17 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
         text = _ADDRESS_RE.sub(ADDRESS, text)
         text = _PHONE_LABEL_RE.sub(lambda m: m[1] + PHONE, text)
         text = _PHONE_RE.sub(_phone, text)
-    names_re = _names_pattern(tuple(sorted(set(names) | find_person_names(text))))
+    in_text = find_person_names(text)
+    if found is not None:
+        found |= in_text
+    names_re = _names_pattern(tuple(sorted(set(names) | in_text)))
     if names_re is not None:
         text = names_re.sub(NAME, text)
-    text = _SIGNOFF_RE.sub(_name_after_lead, text)
-    text = _GREETING_RE.sub(_name_after_lead, text)
-    text = _HONORIFIC_RE.sub(_name_after_lead, text)
-    text = _LOWER_HONORIFIC_RE.sub(_lower_name, text)
-    text = _INITIAL_RE.sub(_initial_name, text)
-    return text
+    text = _SIGNOFF_RE.sub(_noting(_name_after_lead, found), text)
+    text = _GREETING_RE.sub(_noting(_name_after_lead, found), text)
+    text = _HONORIFIC_RE.sub(_noting(_name_after_lead, found), text)
+    text = _LOWER_HONORIFIC_RE.sub(_noting(_lower_name, found), text)
+    return _INITIAL_RE.sub(_noting(_initial_name, found), text)
 
 
 _RUN_OF_SPACE = re.compile(r"[ \t\u00a0]{2,}|\u00a0")

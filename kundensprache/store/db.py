@@ -29,6 +29,7 @@ from kundensprache.store.schema import (
     file_results,
     gsc_responses,
     metadata,
+    person_name_keys,
 )
 
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
@@ -168,7 +169,17 @@ class Store:
                     file_documents.insert(),
                     [{"path": result.file, "sha256": result.sha256, "doc_id": d} for d in new_ids],
                 )
+            keys = sorted({k for d in result.documents for k in d.name_keys})
+            if keys:
+                conn.execute(
+                    upsert(conn, person_name_keys, None, keys=["key"]), [{"key": k} for k in keys]
+                )
         return new
+
+    def person_name_keys(self) -> frozenset[str]:
+        """Every person-name key ingest recorded (see schema.person_name_keys)."""
+        with self._engine.connect() as conn:
+            return frozenset(conn.execute(select(person_name_keys.c.key)).scalars())
 
     @staticmethod
     def _drop_superseded(conn: Connection, path: str, sha256: str, keep: set[str]) -> None:

@@ -108,6 +108,14 @@ uploads = Table(
     Column("ingest_reason", Text, nullable=False, default=""),
 )
 
+# Keyed hashes of the words of person names that redaction found (never the names): the
+# output gate's memory of who was a person anywhere in the corpus (ingest/person_names.py).
+person_name_keys = Table(
+    "person_name_keys",
+    metadata,
+    Column("key", String(32), primary_key=True),
+)
+
 # One row per document: its extraction record (extractors.records packs the bytes), valid
 # while the content hash and the extraction-settings fingerprint still match (extractions.py).
 extractions = Table(
