@@ -118,17 +118,18 @@ def store_read(
     earlier file is a duplicate, so storing in the same order gives the same report."""
     read = list(read)
     results = []
-    for n, item in enumerate(read, 1):
-        result = item.result
-        if item.new:
-            if result.status == "accepted":
-                _mark_duplicates(result, store)
-            store.save_file_result(result)
-            result.document_count = len(result.documents)
-            result.documents = []
-        if progress is not None:
-            progress(n, len(read), result.file)
-        results.append(result)
+    with store.batch():  # one commit for the batch
+        for n, item in enumerate(read, 1):
+            result = item.result
+            if item.new:
+                if result.status == "accepted":
+                    _mark_duplicates(result, store)
+                store.save_file_result(result)
+                result.document_count = len(result.documents)
+                result.documents = []
+            if progress is not None:
+                progress(n, len(read), result.file)
+            results.append(result)
     return results
 
 
