@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +40,6 @@ from kundensprache.extractors.records import (
     sentence_around,
     sentence_bounds,
 )
-from kundensprache.extractors.website import WebsiteIndex
 
 EXAMPLE_MAX_CHARS = 160
 # A sentence of at least TEMPLATE_MIN_WORDS (records.py) words repeated verbatim in this many
@@ -51,6 +50,7 @@ ACCOUNT_BOILERPLATE_SHARE = 0.6
 ACCOUNT_BOILERPLATE_MIN_DOCS = 3
 # A phrase with this share of its mentions inside one longer candidate is dropped for it.
 NESTED_SHARE = 0.8
+_SENTENCE_END = re.compile(r"[.!?\n]+")
 _SHORT_CODE_CHARS = re.compile(r"[\W_]+")
 _VERSION = re.compile(r"[vV]\d+(?:\.\d+)*")  # a document's version: "v2", "v1.3"
 _ROLE_WEIGHT_CUSTOMER = 1.0
@@ -268,7 +268,7 @@ def aggregate(
         counts,
         window,
         infos,
-        WebsiteIndex(website) if website else None,
+        _WebsiteIndex(website) if website else None,
     )
     scored = [s for (lang, key), c in counts.items() if (s := _score(rank, lang, key, c))]
 
@@ -293,7 +293,7 @@ class _Ranking:
     counts: dict[tuple[str, str], _Counts]
     window: _Window
     infos: list[DocInfo]
-    on_site: WebsiteIndex | None
+    on_site: _WebsiteIndex | None
 
     def __post_init__(self) -> None:
         self.lists = _ConfiguredLists(self.config)
@@ -487,3 +487,27 @@ class _ConfiguredLists:
             if (s == lemmas) if exact else (s <= lemmas):
                 return True
         return False
+
+
+class _WebsiteIndex:
+    """Which content lemmas occur together in one sentence of the company's website."""
+
+    def __init__(self, texts: Iterable[tuple[str, str]]):
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        n = 0
+        for text, lang in texts:
+            for sentence in _SENTENCE_END.split(text or ""):
+                for lemma in content_lemmas(sentence, lang):
+                    self.postings[lemma].add(n)
+                n += 1
+
+    def contains(self, lemmas: frozenset[str]) -> bool:
+        found: set[int] | None = None
+        for lemma in sorted(lemmas, key=lambda x: len(self.postings.get(x, ()))):
+            ids = self.postings.get(lemma)
+            if not ids:
+                return False
+            found = set(ids) if found is None else found & ids
+            if not found:
+                return False
+        return bool(found)
