@@ -140,21 +140,16 @@ def build_vocabulary(
 class _Window:
     """The window's documents as counted in the first pass: ids, dates, template sentences."""
 
-    def __init__(self, stream: RecordStream, min_documents: int = 1):
+    def __init__(self, stream: RecordStream):
+        self.doc_ids: list[str] = []
         self.account_docs: Counter = Counter()  # account -> documents with customer text
         hashes = array("Q")
-        documents: Counter = Counter()  # (language, key) -> documents
-        for info, rec in stream(phrases=min_documents > 1):
+        for info, rec in stream(phrases=False):
             if rec.has_text:
                 self.account_docs[_account(info)] += 1
             hashes.extend(rec.sentences)
-            lang = info.language or "und"
-            documents.update((lang, p.key) for p in rec.phrases)
         values, counts = np.unique(np.frombuffer(hashes, dtype=np.uint64), return_counts=True)
         self.templated = set(values[counts >= TEMPLATE_MIN_DOCS].tolist())
-        # Phrases in fewer documents are never scored (unless always kept): the long tail of
-        # a large month is not counted in full, so memory grows far less with the corpus.
-        self.frequent = {k for k, n in documents.items() if n >= min_documents}
 
 
 def _account(info: DocInfo) -> str:
@@ -162,29 +157,19 @@ def _account(info: DocInfo) -> str:
 
 
 def count_records(
-    stream: RecordStream,
-    paraphrase_weight: float,
-    min_documents: int = 1,
-    keep: Callable[[str, str], bool] | None = None,
+    stream: RecordStream, paraphrase_weight: float
 ) -> tuple[dict[tuple[str, str], _Counts], _Window, list[DocInfo]]:
-    """Fold the window's records into per-(language, key) counts (two passes, streaming).
-    Phrases in fewer than ``min_documents`` documents are left out unless ``keep(lang,
-    key)``: they are never scored."""
-    window = _Window(stream, min_documents)
-
-    def skip(lang: str, key: str) -> bool:
-        rare = min_documents > 1 and (lang, key) not in window.frequent
-        return rare and not (keep and keep(lang, key))
-
+    """Fold the window's records into per-(language, key) counts (two passes, streaming)."""
+    window = _Window(stream)
     counts: dict[tuple[str, str], _Counts] = {}
     infos: list[DocInfo] = []
     for index, (info, rec) in enumerate(stream()):
         infos.append(info)
-        _add_document(counts, index, info, rec, window.templated, paraphrase_weight, skip)
+        _add_document(counts, index, info, rec, window.templated, paraphrase_weight)
     return counts, window, infos
 
 
-def _add_document(counts, index, info, rec, templated, paraphrase_weight, skip=None) -> None:
+def _add_document(counts, index, info, rec, templated, paraphrase_weight) -> None:
     """Fold one document's record into the counts (the hot loop of a month's aggregation)."""
     account = _account(info)
     lang = info.language or "und"
@@ -196,8 +181,6 @@ def _add_document(counts, index, info, rec, templated, paraphrase_weight, skip=N
     for p in rec.phrases:
         c = counts.get((lang, p.key))
         if c is None:
-            if skip is not None and skip(lang, p.key):
-                continue
             c = counts[(lang, p.key)] = _Counts()
         roles = p.roles
         n = sum(roles.values())
@@ -257,10 +240,7 @@ def aggregate(
     ``documents`` the window's documents in date order (read by the corpus-level reranking).
     """
     vocab = config.vocabulary
-    keep = _ConfiguredLists(config).always_kept
-    counts, window, infos = count_records(
-        stream, vocab.paraphrase_weight, vocab.min_documents, keep
-    )
+    counts, window, infos = count_records(stream, vocab.paraphrase_weight)
     website = list(website_texts)  # may be a generator: an empty one must flag nothing
     rank = _Ranking(
         config,
@@ -475,11 +455,6 @@ class _ConfiguredLists:
             sets = [frozenset(content_lemmas(t, lang)) for t in terms]
             self._cache[key] = [s for s in sets if s]
         return self._cache[key]
-
-    def always_kept(self, lang: str, key: str) -> bool:
-        return self.matches(
-            self.keep, canonical_lang(lang), key, frozenset(key.split()), exact=True
-        )
 
     def matches(self, terms, lang: str, key: str, lemmas: frozenset[str], *, exact: bool) -> bool:
         """exact: the term's key equals a listed term's; else a listed term is contained."""
