@@ -140,3 +140,24 @@ def test_a_surname_alone_in_a_later_run_is_not_stored_once_the_corpus_named_the_
     assert any("Kanalkataster" in t for t in texts)
     assert not any("Vallejo" in t or "Viviana" in t for t in texts), texts
     assert any("Koch und Winter bleiben" in t for t in texts)  # no one was named so
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("calls/anruf_vallejo_2026-03.txt", "anruf_"),  # a maintained-list surname
+        ("calls/termin_siobhan.txt", "termin_"),  # a maintained-list first name
+    ],
+)
+def test_file_names_with_maintained_list_names_get_a_pseudonym(path, kept):
+    from kundensprache.ingest.pseudonyms import redact_path
+
+    out = redact_path(path)
+    assert kept in out and "name-" in out
+    assert "vallejo" not in out and "siobhan" not in out
+
+
+def test_file_names_of_ordinary_words_that_are_also_list_names_stay():
+    from kundensprache.ingest.pseudonyms import redact_path
+
+    assert redact_path("calls/angebot_kosten_lager.txt") == "calls/angebot_kosten_lager.txt"
