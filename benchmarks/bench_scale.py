@@ -10,18 +10,22 @@ fresh process (so peak RSS is its own), it runs ``monthly_keywords``:
 2. a re-run with nothing changed,
 3. a run after adding 1 % new notes (new files).
 
-and prints one markdown table row per run: wall time of the flow, words/s, the stage times
-(Prefect task runs), peak RSS, and the blank spaCy tokenizer's words/s on the same note texts.
+and prints one markdown table row per run: wall time of the flow run (Prefect's start to end)
+and of the call that runs it (with the temporary Prefect server's start-up), words/s (over the
+flow's time), the stage times (first start to last end of the stage's task runs), peak RSS of
+the flow's process, and the blank spaCy tokenizer's words/s on the same note texts.
 
     .venv/bin/python benchmarks/bench_scale.py --workdir /tmp/bench-scale --notes 10000 20000
 
 Options: ``--runner local|dask``, ``--workers N``, ``--store-url URL`` (written to the config
-as ``[engine]``/``[store]`` keys), ``--skip-rerun``, ``--skip-grow``.
+as ``[engine]``/``[store]`` keys), ``--postgres`` (a throw-away PostgreSQL server as the
+store, started like the tests' one), ``--skip-rerun``, ``--skip-grow``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -199,7 +203,16 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
 
     flow_s, stages = asyncio.run(task_times())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"process_s": wall, "flow_s": flow_s, "stages": stages, "rss_mb": rss_mb}
+    # The largest child process that has ended: a Dask LocalCluster's worker, or the
+    # temporary Prefect server when it stopped with the flow.
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "process_s": wall,
+        "flow_s": flow_s,
+        "stages": stages,
+        "rss_mb": rss_mb,
+        "child_rss_mb": child_mb,
+    }
 
 
 def run_flow(inbox: Path, outputs: Path, config: Path, prefect_home: Path) -> dict:
@@ -272,11 +285,10 @@ STAGES = {  # table column -> the flow's task names (see flows/monthly.py)
 
 
 HEADER = (
-    "| notes | run | words | flow s | words/s | tokenizer words/s | ratio | "
+    "| notes | run | words | flow s | process s | words/s | tokenizer words/s | ratio | "
     + " | ".join(f"{s} s" for s in (*STAGES, "other"))
-    + " | peak RSS MB |\n|"
-    + "---:|" * 2
-    + "---:|" * 10
+    + " | peak RSS MB |\n|---:|---|"
+    + "---:|" * 11
 )
 
 
@@ -296,12 +308,13 @@ def table_row(r: dict) -> str:
         r["label"],
         f"{r['words']:,}",
         f"{r['flow_s']:.1f}",
+        f"{r['process_s']:.1f}",
         f"{wps:,.0f}",
         f"{r['tokenizer_wps']:,.0f}",
         f"{wps / r['tokenizer_wps']:.3f}",
         *(f"{x:.1f}" for x in main),
         f"{other:.1f}",
-        f"{r['rss_mb']:.0f}",
+        f"{r['rss_mb']:.0f}" + (f" (child {child:.0f})" if (child := r["child_rss_mb"]) else ""),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -317,13 +330,27 @@ def main() -> None:
     parser.add_argument("--runner", choices=("local", "dask"))
     parser.add_argument("--workers", type=int)
     parser.add_argument("--store-url")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a throw-away PostgreSQL server (tests/postgres_server.py), a new database per size",
+    )
     parser.add_argument("--skip-rerun", action="store_true")
     parser.add_argument("--skip-grow", action="store_true")
     args = parser.parse_args()
     pools = load_pools(args.bench_data)
     print(HEADER, flush=True)
-    for n in args.notes:
-        bench_size(n, args, pools)
+    with contextlib.ExitStack() as stack:
+        server = None
+        if args.postgres:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from postgres_server import postgres_server
+
+            server = stack.enter_context(postgres_server())
+        for n in args.notes:
+            if server is not None:
+                args.store_url = server.create_database()
+            bench_size(n, args, pools)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class CompanyNames:
     def __init__(self, accounts: Iterable[str]):
         self.names = sorted({a for a in accounts if a and " " in a.strip()})
         self._by_lang: dict[str, tuple[list[set[tuple[str, ...]]], frozenset[str]]] = {}
+        self._index: dict[str, dict[tuple[str, ...], set[int]]] = {}
 
     def _learnt(self, lang: str) -> tuple[list[set[tuple[str, ...]]], frozenset[str]]:
         if lang not in self._by_lang:
@@ -102,12 +103,25 @@ class CompanyNames:
             self._by_lang[lang] = (names, common)
         return self._by_lang[lang]
 
+    def _names_with(self, lang: str) -> dict[tuple[str, ...], set[int]]:
+        """Word -> the names (indices) holding it: a candidate is looked up, not compared with
+        every account's name (a large month has thousands of both)."""
+        if lang not in self._index:
+            index: dict[tuple[str, ...], set[int]] = defaultdict(set)
+            for i, name in enumerate(self._learnt(lang)[0]):
+                for word in name:
+                    index[word].add(i)
+            self._index[lang] = dict(index)
+        return self._index[lang]
+
     def named(self, keyword: str, lang: str) -> bool:
-        names, trades = self._learnt(lang)
+        _, trades = self._learnt(lang)
         words = [(w, unit_lemmas(w, lang)) for w in keyword.split()]
         if not words or not all(lemmas for _, lemmas in words):
             return False
-        if any(all(lemmas in name for _, lemmas in words) for name in names):
+        index = self._names_with(lang)
+        holding = [index.get(lemmas, set()) for _, lemmas in words]
+        if set.intersection(*holding):  # one account's name holds every word
             return True
         if len(words) != 2:
             return False

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
+from prefect.utilities.annotations import quote
 
 from kundensprache import shards, stages
 from kundensprache.core.config import Config, load_config
@@ -161,7 +162,7 @@ def ingest(config: Config) -> list[dict[str, str]]:
         before, done = done, done + len(shard)
         previous = [store_files_task.submit(config, read, before, total, wait_for=previous)]
         stored.extend(previous)
-    return ingest_report_task(config, [r for f in stored for r in f.result()])
+    return ingest_report_task(config, quote([r for f in stored for r in f.result()]))
 
 
 @flow(name=MONTH_FLOW_NAME)
@@ -182,15 +183,20 @@ def keyword_month(
     vocabulary = cached(vocabulary_task, storage)(config, month, plan.window_key)
     search = search_console_task(config, month)
     queries = search.queries
-    topics = topics_task(config, month, vocabulary.terms, queries)
+    # Large values go in quote(): Prefect would otherwise walk every item of them, looking
+    # for futures, on each task call (seconds per task at 100,000 notes).
+    terms, doc_accounts = vocabulary.terms, vocabulary.doc_accounts
+    topics = topics_task(config, month, quote(terms), quote(queries))
     candidates, unmatched = cached(match_task, storage)(
-        config, month, vocabulary.terms, queries, topics, vocabulary.doc_accounts
+        config, month, *map(quote, (terms, queries, topics, doc_accounts))
     )
     report_rows = [*ingest_rows, *search.report_rows]  # Search Console files too
     files = render_task(
-        config, month, candidates, unmatched, queries, topics, vocabulary, report_rows
+        config,
+        month,
+        *map(quote, (candidates, unmatched, queries, topics, vocabulary, report_rows)),
     )
-    folder = write_task(config, month, files)
+    folder = write_task(config, month, quote(files))
     seen = seen_names(config.store_url)  # the outputs' privacy gate holds for Prefect too
     top = [mask_row(c.row(), seen) for c in publishable(candidates, seen)[:TOP_N_ARTIFACT]]
     create_table_artifact(

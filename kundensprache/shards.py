@@ -9,6 +9,7 @@ document's extraction record depends on its text and the settings only.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +21,36 @@ from kundensprache.core.months import window
 from kundensprache.core.progress import report
 from kundensprache.extractors.phrases import PhraseExtractor
 from kundensprache.extractors.records import extract_records, pack, settings_fingerprint
-from kundensprache.ingest.pipeline import SHARD_FILES
 from kundensprache.store import Store
 from kundensprache.store.extractions import Extractions
 
 EXTRACT_BATCH = 2000  # documents extracted and stored together
+# Files read, then stored, together. A shard's documents are held until it is stored, so
+# its files' bytes are capped (large CRM exports make shards of few files); each shard costs
+# two task runs, so small files go many to a shard.
+SHARD_FILES = 1000
+SHARD_BYTES = 4 << 20
 
 
 def ingest_shards(config: Config, workers: int = 1) -> list[list[tuple[str, str]]]:
     """The inbox's files as (path, source) batches, each read by one task, anywhere: at
-    most ``SHARD_FILES`` files, and a small inbox still gives every worker a share."""
+    most ``SHARD_FILES`` files of ``SHARD_BYTES`` together (a larger file alone), and a small
+    inbox still gives every worker a share."""
     paths = [(str(p), s) for p, s in ingest.discover(config.paths.inputs)]
     size = max(1, min(SHARD_FILES, -(-len(paths) // max(1, workers))))
-    return [paths[i : i + size] for i in range(0, len(paths), size)]
+    shards: list[list[tuple[str, str]]] = []
+    shard_bytes = 0
+    for path in paths:
+        try:
+            nbytes = os.stat(path[0]).st_size
+        except OSError:  # gone or unreadable: its shard reports it
+            nbytes = 0
+        if not shards or len(shards[-1]) >= size or shard_bytes + nbytes > SHARD_BYTES:
+            shards.append([])
+            shard_bytes = 0
+        shards[-1].append(path)
+        shard_bytes += nbytes
+    return shards
 
 
 def read_shard(config: Config, store: Store, shard: Sequence[tuple[str, str]]):

@@ -237,3 +237,10 @@ def test_company_names_are_learnt_from_the_accounts() -> None:
     assert not names.named("Datenmigration Kundenstamm", "de")
     assert not names.named("Lagerverwaltung", "de")
     assert not names.named("Grosshandel", "de")
+
+
+def test_contact_placeholders_are_the_redaction_placeholders() -> None:
+    from kundensprache.extractors.ranking import CONTACT_PLACEHOLDERS
+    from kundensprache.ingest.redact import PLACEHOLDERS
+
+    assert set(CONTACT_PLACEHOLDERS) <= set(PLACEHOLDERS)

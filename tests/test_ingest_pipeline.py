@@ -272,3 +272,26 @@ def test_validate_upload_applies_the_same_checks(config):
     assert validate_upload("x.csv", GOOD_CSV.encode(), "crm", config) is None
     config.ingest.max_file_mb = 0.001
     assert "file too large" in validate_upload("x.txt", b"a" * 2000, "call", config)
+
+
+def test_shards_hold_at_most_shard_bytes_and_keep_the_inbox_order(tmp_path, config, monkeypatch):
+    """A shard's documents stay in memory until it is stored: big CRM exports go in shards of
+    few files (a file larger than the cap alone), every file once, in discovery order."""
+    from kundensprache import shards
+
+    inbox = tmp_path / "inputs"
+    for i in range(5):
+        _write(inbox / "calls" / f"{i}.txt", GOOD_NOTE)
+    for i, rows in enumerate((50, 400, 50, 50)):
+        _write(inbox / "crm" / f"export_{i}.csv", GOOD_CSV + GOOD_CSV.split("\n")[1] * rows)
+    config.paths.inputs = inbox
+    cap = 2 * len(GOOD_CSV.split("\n")[1]) * 100
+    monkeypatch.setattr(shards, "SHARD_BYTES", cap)
+    found = shards.ingest_shards(config, workers=1)
+    assert [p for shard in found for p in shard] == [(str(p), s) for p, s in discover(inbox)]
+    for shard in found:
+        sizes = [os.stat(p).st_size for p, _ in shard]
+        assert len(shard) == 1 or sum(sizes) <= cap
+    big = [shard for shard in found if any(p.endswith("export_1.csv") for p, _ in shard)]
+    assert [len(shard) for shard in big] == [1]  # over the cap: alone
+    assert len(found) < 9  # small files still share shards

@@ -183,3 +183,22 @@ def test_upload_list_and_its_ingest_results(store_url):
     assert ingest_results(store, ["calls/x.txt", "calls/y.txt"]) == {
         "calls/x.txt": ("accepted", "")
     }
+
+
+def test_batch_commits_once_and_its_lookups_see_its_own_saves(store_url):
+    store, other = Store(store_url), Store(store_url)
+    with store.batch():
+        store.save_file_result(
+            FileResult("calls/a.txt", "call", "accepted", "", "a", [doc("d1", date(2026, 10, 1))])
+        )
+        assert store.document_files(["d1"]) == {"d1": "calls/a.txt"}  # the open transaction
+        assert other.document_files(["d1"]) == {}  # not committed yet
+    assert other.document_files(["d1"]) == {"d1": "calls/a.txt"}
+    with pytest.raises(RuntimeError), store.batch():
+        store.save_file_result(
+            FileResult("calls/b.txt", "call", "accepted", "", "b", [doc("d2", date(2026, 10, 1))])
+        )
+        raise RuntimeError("a failed shard stores nothing")
+    assert other.document_files(["d2"]) == {}
+    store.close()
+    other.close()

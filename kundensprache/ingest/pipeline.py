@@ -122,17 +122,18 @@ def store_read(
     known = store.person_name_keys() | {k for d in new_docs for k in d.name_keys}
     mask_known_names(new_docs, known)  # names known from elsewhere in the corpus
     results = []
-    for n, item in enumerate(read, 1):
-        result = item.result
-        if item.new:
-            if result.status == "accepted":
-                _mark_duplicates(result, store)
-            store.save_file_result(result)
-            result.document_count = len(result.documents)
-            result.documents = []
-        if progress is not None:
-            progress(n, len(read), result.file)
-        results.append(result)
+    with store.batch():  # one commit for the batch
+        for n, item in enumerate(read, 1):
+            result = item.result
+            if item.new:
+                if result.status == "accepted":
+                    _mark_duplicates(result, store)
+                store.save_file_result(result)
+                result.document_count = len(result.documents)
+                result.documents = []
+            if progress is not None:
+                progress(n, len(read), result.file)
+            results.append(result)
     return results
 
 

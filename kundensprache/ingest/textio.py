@@ -130,7 +130,7 @@ def _scrambled(text: str) -> bool:
     sample = text[:20_000]
     if len(sample) < 64:
         return False
-    blocks = {_block(ord(c)) for c in sample if not c.isspace()}
+    blocks = {_block(ord(c)) for c in set(sample) if not c.isspace()}  # each character once
     return len(blocks) > 40
 
 

@@ -10,6 +10,7 @@ All SQL of the project lives in this package; the tables are in ``schema.py``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -54,6 +55,27 @@ class Store:
     def __init__(self, target: Path | str):
         self._engine: Engine = connect(target)
         self.url = display_url(self._engine)
+        self._batch: Connection | None = None  # the open transaction of ``batch()``
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Saves and lookups inside share one transaction: storing a shard of files commits
+        once instead of once per file, and the lookups see what the shard stored so far."""
+        with self._engine.begin() as conn:
+            self._batch = conn
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A transaction, or the open one of ``batch()``."""
+        if self._batch is not None:
+            yield self._batch
+        else:
+            with self._engine.begin() as conn:
+                yield conn
 
     def close(self) -> None:
         self._engine.dispose()
@@ -116,7 +138,7 @@ class Store:
         """doc_id -> the file it was first stored from, for those ids already stored."""
         ids = list(dict.fromkeys(doc_ids))
         found: dict[str, str] = {}
-        with self._engine.connect() as conn:
+        with self._begin() as conn:
             for i in range(0, len(ids), _CHUNK):
                 rows = conn.execute(
                     select(documents.c.doc_id, documents.c.file).where(
@@ -135,7 +157,7 @@ class Store:
         """
         new = 0
         new_ids = sorted({d.doc_id for d in result.documents})
-        with self._engine.begin() as conn:
+        with self._begin() as conn:
             conn = conn.execution_options(preserve_rowcount=True)
             self._drop_superseded(conn, result.file, result.sha256, keep=set(new_ids))
             for doc in result.documents:
