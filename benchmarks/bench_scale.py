@@ -203,8 +203,7 @@ def run_flow_child(inbox: str, outputs: str, config: str) -> dict:
 
     flow_s, stages = asyncio.run(task_times())
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The largest child process that has ended: a Dask LocalCluster's worker, or the
-    # temporary Prefect server when it stopped with the flow.
+    # The largest child process that has ended: on Dask, a LocalCluster's worker.
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "process_s": wall,
@@ -263,6 +262,7 @@ def bench_size(notes: int, args, pools: dict[str, list[str]]) -> list[dict]:
     def record(label: str, n_words: int) -> None:
         r = run_flow(inbox, outputs, config, home)
         r.update(label=label, notes=notes, words=n_words, tokenizer_wps=tok_wps)
+        r.update(runner=args.runner or "local")
         rows.append(r)
         print(table_row(r), flush=True)
 
@@ -300,6 +300,7 @@ def stage_seconds(spans: dict[str, list[float]], names: tuple[str, ...]) -> floa
 
 
 def table_row(r: dict) -> str:
+    dask = r["runner"] == "dask"  # a worker's peak RSS: the largest ended child process
     main = [stage_seconds(r["stages"], names) for names in STAGES.values()]
     other = r["flow_s"] - sum(main)
     wps = r["words"] / r["flow_s"]
@@ -314,7 +315,7 @@ def table_row(r: dict) -> str:
         f"{wps / r['tokenizer_wps']:.3f}",
         *(f"{x:.1f}" for x in main),
         f"{other:.1f}",
-        f"{r['rss_mb']:.0f}" + (f" (child {child:.0f})" if (child := r["child_rss_mb"]) else ""),
+        f"{r['rss_mb']:.0f}" + (f" (worker {r['child_rss_mb']:.0f})" if dask else ""),
     ]
     return "| " + " | ".join(cells) + " |"
 

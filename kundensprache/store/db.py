@@ -155,15 +155,23 @@ class Store:
         version's result goes, and so do its documents unless another file still has them,
         so an edited note is not counted twice.
         """
-        new = 0
         new_ids = sorted({d.doc_id for d in result.documents})
         with self._begin() as conn:
-            conn = conn.execution_options(preserve_rowcount=True)
             self._drop_superseded(conn, result.file, result.sha256, keep=set(new_ids))
-            for doc in result.documents:
-                new += conn.execute(
-                    upsert(conn, documents, _document_row(doc), keys=["doc_id"])
-                ).rowcount
+            known: set[str] = set()
+            for i in range(0, len(new_ids), _CHUNK):
+                chunk = new_ids[i : i + _CHUNK]
+                known.update(
+                    conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk)))
+                    .scalars()
+                    .all()
+                )
+            new = len(new_ids) - len(known)
+            if result.documents:  # one statement for all (the first of equal ids wins)
+                conn.execute(
+                    upsert(conn, documents, None, keys=["doc_id"]),
+                    [_document_row(doc) for doc in result.documents],
+                )
             conn.execute(
                 upsert(
                     conn,
