@@ -12,7 +12,6 @@ from pii_canaries import (
     REP_FIRST,
     SECOND_CUSTOMER,
     SPEAKER_ONLY,
-    STORE_NEEDLES,
     find_canaries,
 )
 from test_ingest_builders import make_docx, make_eml, make_msg, make_xlsx
@@ -187,7 +186,9 @@ def test_no_canary_in_stored_documents(ingested):
     assert len(documents) >= len(_files)
     for doc in documents:
         stored = " ".join([doc.title, doc.account or "", *(s.text for s in doc.segments)])
-        assert find_canaries(stored, STORE_NEEDLES) == [], (doc.file, stored)
+        # all of them: in one ingest batch even the lone surname is masked, because the
+        # subtitle file names "Viviana Vallejo" (name_gate.mask_known_names)
+        assert find_canaries(stored) == [], (doc.file, stored)
     placeholders = " ".join(s.text for d in documents for s in d.segments)
     for placeholder in ("[E-MAIL]", "[TELEFON]", "[IBAN]", "[ADRESSE]", "[URL]", "[NAME]"):
         assert placeholder in placeholders
@@ -197,7 +198,7 @@ def test_no_canary_in_the_database_file_or_results(ingested):
     root, _files, results, _docs = ingested
     for path in sorted((root / "work").iterdir()):  # the SQLite file and its WAL/SHM
         raw = path.read_bytes().decode("utf-8", "replace")
-        assert find_canaries(raw, STORE_NEEDLES) == [], path.name
+        assert find_canaries(raw) == [], path.name
     for result in results:
         assert find_canaries(f"{result.file} {result.reason}") == []
 

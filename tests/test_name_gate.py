@@ -115,4 +115,49 @@ def test_ingest_records_keys_of_the_names_it_redacts_but_no_name(tmp_path):
     assert "Viviana" not in stored and "Szymańska" not in stored
     raw = (tmp_path / "store.sqlite").read_bytes()
     assert b"Viviana" not in raw
-    assert mask_seen_names(stored, keys).count("Vallejo") == 0
+    assert "Vallejo" not in stored  # the note's lone surname too: named in the same batch
+    assert "offline" in stored
+
+
+def test_a_surname_alone_in_a_later_run_is_not_stored_once_the_corpus_named_the_person(
+    tmp_path,
+):
+    inbox = tmp_path / "inbox"
+    (inbox / "calls").mkdir(parents=True)
+    (inbox / "calls" / "call.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Viviana Vallejo>Wir planen in Excel.</v>\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "store.sqlite")
+    ingest_inbox(inbox, store, Config())
+    (inbox / "calls" / "later.txt").write_text(
+        "Vallejo fragt, ob das Kanalkataster offline läuft. Koch und Winter bleiben.\n",
+        encoding="utf-8",
+    )
+    ingest_inbox(inbox, store, Config())
+    texts = [s.text for d in store.iter_documents() for s in d.segments]
+    store.close()
+    assert any("Kanalkataster" in t for t in texts)
+    assert not any("Vallejo" in t or "Viviana" in t for t in texts), texts
+    assert any("Koch und Winter bleiben" in t for t in texts)  # no one was named so
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("calls/anruf_vallejo_2026-03.txt", "anruf_"),  # a maintained-list surname
+        ("calls/termin_siobhan.txt", "termin_"),  # a maintained-list first name
+    ],
+)
+def test_file_names_with_maintained_list_names_get_a_pseudonym(path, kept):
+    from kundensprache.ingest.pseudonyms import redact_path
+
+    out = redact_path(path)
+    assert kept in out and "name-" in out
+    assert "vallejo" not in out and "siobhan" not in out
+
+
+def test_file_names_of_ordinary_words_that_are_also_list_names_stay():
+    from kundensprache.ingest.pseudonyms import redact_path
+
+    assert redact_path("calls/angebot_kosten_lager.txt") == "calls/angebot_kosten_lager.txt"

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
+from kundensprache.core.models import Document, Segment
 from kundensprache.ingest.name_lists import folded_names
 from kundensprache.ingest.person_names import (
     AMBIGUOUS,
@@ -67,6 +69,7 @@ _KEY = b"kundensprache-person-name-v1"
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@lru_cache(maxsize=200_000)  # words repeat (Zipf): most lookups of a corpus hit the cache
 def name_key(word: str) -> str:
     """A keyed hash of one name word (casefolded, umlauts spelt out): what the store keeps of
     the names redaction found, so the output gate can recognise them without the store
@@ -134,3 +137,15 @@ def seen_names(store_url: str) -> frozenset[str]:
 def publishable(candidates: Sequence[Any], seen: frozenset[str]) -> list[Any]:
     """The keyword candidates (anything with ``.term.keyword``) that are no person's name."""
     return [c for c in candidates if not looks_like_person_name(c.term.keyword, seen)]
+
+
+def mask_known_names(documents: Iterable[Document], known: frozenset[str]) -> None:
+    """Before documents are stored: every word of their text and title recorded as a name
+    (in the store, or by any document of the same batch) becomes [NAME], so "Vallejo fragt …"
+    alone in one note is not stored once a speaker label in the batch or an earlier run said
+    "Viviana Vallejo". The document id stays that of the text as read (dedupe is unchanged)."""
+    if not known:
+        return
+    for doc in documents:
+        doc.segments = [Segment(s.role, mask_seen_names(s.text, known)) for s in doc.segments]
+        doc.title = mask_seen_names(doc.title, known)

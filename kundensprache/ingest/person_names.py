@@ -162,7 +162,7 @@ def find_person_names(text: str) -> set[str]:
     for match in _WORD.finditer(text):
         word = match[0]
         own = word in FIRST_NAMES
-        if not own and word not in extended:
+        if not own and (word not in extended or _ordinary(word)):  # zipf only for these
             continue
         # match at a position, never slice the rest: a slice per name would be quadratic
         particle = _PARTICLE.match(text, match.end())
@@ -189,9 +189,10 @@ def find_person_names(text: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _extended_first() -> frozenset[str]:
-    """Maintained-list first names that are no ordinary German or English word."""
+    """Maintained-list first names that are not ours (whether one is also an ordinary word
+    is looked up only for the words a text has: cheaper than for all 20,000)."""
     first, _ = maintained_names()
-    return frozenset(n for n in first - FIRST_NAMES if not _ordinary(n))
+    return first - FIRST_NAMES
 
 
 def _is_listed_surname(word: str) -> bool:

@@ -25,6 +25,7 @@ from kundensprache.ingest.discover import SIDECAR_SUFFIX, discover, is_outside
 from kundensprache.ingest.documents import Draft, build_document
 from kundensprache.ingest.emails import EmailContext, read_email
 from kundensprache.ingest.errors import Rejected
+from kundensprache.ingest.name_gate import mask_known_names
 from kundensprache.ingest.pseudonyms import redact_path
 from kundensprache.ingest.redact import redact
 from kundensprache.store import Store
@@ -117,6 +118,9 @@ def store_read(
     """Store what was read, in order: a file whose documents are already stored from an
     earlier file is a duplicate, so storing in the same order gives the same report."""
     read = list(read)
+    new_docs = [d for item in read if item.new for d in item.result.documents]
+    known = store.person_name_keys() | {k for d in new_docs for k in d.name_keys}
+    mask_known_names(new_docs, known)  # names known from elsewhere in the corpus
     results = []
     with store.batch():  # one commit for the batch
         for n, item in enumerate(read, 1):

@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from kundensprache.ingest.person_names import FIRST_NAMES, SURNAMES
+from kundensprache.ingest.name_lists import folded_names
+from kundensprache.ingest.person_names import FIRST_NAMES, SURNAMES, ordinary
 
 _KEY = b"kundensprache-pseudonym-v1"  # not a secret: pseudonyms only need to be stable
 _TOKEN = re.compile(r"[^\W\d_]{2,40}")  # a run of letters between separators
@@ -61,7 +62,16 @@ def is_name_token(token: str, previous: str = "") -> bool:
     folded, before = token.casefold(), previous.casefold()
     if folded in _TOOL_WORDS or re.fullmatch(r"[a-f]+", folded) or len(folded) < 3:
         return False
-    return folded in KNOWN_NAMES or before in _HONORIFICS or (before in _FIRST and len(folded) >= 4)
+    if folded in KNOWN_NAMES or before in _HONORIFICS or (before in _FIRST and len(folded) >= 4):
+        return True
+    return _maintained_name(folded)
+
+
+def _maintained_name(folded: str) -> bool:
+    """A first name or surname of the maintained list (name_lists.py) that is no ordinary
+    word: "vallejo", "grzybowska"; not "kosten", "winter" or "lager" (also names there)."""
+    first, last = folded_names()
+    return (folded in first or folded in last) and not ordinary(folded)
 
 
 def redact_path(path: str) -> str:
