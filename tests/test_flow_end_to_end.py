@@ -16,7 +16,7 @@ import pytest
 
 from kundensprache import cli
 from kundensprache.ingest.pseudonyms import redact_path
-from kundensprache.reports.tables import CANDIDATE_COLUMNS
+from kundensprache.reports.tables import CANDIDATE_COLUMNS, REPORT_HTML, TABLES
 from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 from kundensprache.store import Store
 
@@ -25,13 +25,7 @@ DESIGN_COLUMNS = (
     "last_seen,trend,gsc_query,match_type,impressions,clicks,ctr,position,top_page,opportunity,"
     "score,example"
 ).split(",")
-OUTPUT_FILES = (
-    "keyword_candidates.csv",
-    "clusters.csv",
-    "unmatched_queries.csv",
-    "ingest_report.csv",
-    "report.html",
-)
+OUTPUT_FILES = (*(f"{name}.csv" for name in TABLES), REPORT_HTML)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?:\+\d{1,3}[\s/-]?)?(?:\(0?\d+\)[\s/-]?)?\d[\d\s/-]{6,}\d")
 

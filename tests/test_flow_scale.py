@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kundensprache.reports.tables import REPORT_HTML, TABLES
 from kundensprache.sample_data import SAMPLE_CONFIG, SAMPLE_DIR, SAMPLE_MONTH
 from kundensprache.store import Store
 
-OUTPUT_FILES = (
-    "keyword_candidates.csv",
-    "clusters.csv",
-    "unmatched_queries.csv",
-    "ingest_report.csv",
-    "report.html",
-)
+OUTPUT_FILES = (*(f"{name}.csv" for name in TABLES), REPORT_HTML)
 
 
 def _run(base: Path, name: str, extra_toml: str) -> dict:

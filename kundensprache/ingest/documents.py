@@ -11,6 +11,7 @@ from datetime import date
 from kundensprache.core.models import ROLES, Document, Segment
 from kundensprache.ingest.language import detect_language
 from kundensprache.ingest.name_gate import name_keys
+from kundensprache.ingest.name_lists import UMLAUTS
 from kundensprache.ingest.person_names import find_person_names
 from kundensprache.ingest.redact import NAME, name_parts, redact
 from kundensprache.ingest.sanitize import strip_debris
@@ -44,9 +45,6 @@ def doc_id_for(source: str, segments: Iterable[Segment]) -> str:
     return hashlib.sha256(f"{source}\n{words}".encode()).hexdigest()
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
 def redact_account(account: str | None, names: Iterable[str]) -> str | None:
     """Company names and mail domains often carry a person's surname ("praxis-mueller.de",
     "Wimmelbrink Bau GmbH"): a word of the account that is a known name part (also spelt
@@ -57,7 +55,7 @@ def redact_account(account: str | None, names: Iterable[str]) -> str | None:
     if not account:
         return None
     parts = {p.casefold() for n in names for p in name_parts(n) if len(p) >= 4}
-    variants = parts | {p.translate(_UMLAUTS) for p in parts}
+    variants = parts | {p.translate(UMLAUTS) for p in parts}
     pieces = _ACCOUNT_WORDS.split(account)
     changed = False
     for i, piece in enumerate(pieces):

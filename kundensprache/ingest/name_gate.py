@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from kundensprache.core.models import Document, Segment
-from kundensprache.ingest.name_lists import folded_names
+from kundensprache.ingest.name_lists import UMLAUTS, folded_names
 from kundensprache.ingest.person_names import (
     AMBIGUOUS,
     FIRST_NAMES,
@@ -66,7 +66,6 @@ def looks_like_person_name(keyword: str, seen: frozenset[str] = frozenset()) -> 
 
 
 _KEY = b"kundensprache-person-name-v1"
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @lru_cache(maxsize=200_000)  # words repeat (Zipf): most lookups of a corpus hit the cache
@@ -74,7 +73,7 @@ def name_key(word: str) -> str:
     """A keyed hash of one name word (casefolded, umlauts spelt out): what the store keeps of
     the names redaction found, so the output gate can recognise them without the store
     holding any name. Not a secret: someone who guesses a name can test it (SECURITY.md)."""
-    folded = word.casefold().strip(".,;:'’").translate(_UMLAUTS)
+    folded = word.casefold().strip(".,;:'’").translate(UMLAUTS)
     return hashlib.blake2s(folded.encode(), key=_KEY, digest_size=8).hexdigest()
 
 

@@ -56,9 +56,10 @@ def folded_names() -> tuple[frozenset[str], frozenset[str]]:
     return _fold(first), _fold(last)
 
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# German umlauts as spelt out in names, mail addresses and file names (Müller -> Mueller).
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def _fold(names: frozenset[str]) -> frozenset[str]:
     folded = {n.casefold() for n in names}
-    return frozenset(folded | {n.translate(_UMLAUTS) for n in folded})
+    return frozenset(folded | {n.translate(UMLAUTS) for n in folded})

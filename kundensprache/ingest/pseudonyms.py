@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from kundensprache.ingest.name_lists import folded_names
+from kundensprache.ingest.name_lists import UMLAUTS, folded_names
 from kundensprache.ingest.person_names import FIRST_NAMES, SURNAMES, ordinary
 
 _KEY = b"kundensprache-pseudonym-v1"  # not a secret: pseudonyms only need to be stable
 _TOKEN = re.compile(r"[^\W\d_]{2,40}")  # a run of letters between separators
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 KNOWN_NAMES = _KNOWN = {n.casefold() for n in FIRST_NAMES | SURNAMES} | {
-    n.casefold().translate(_FOLD) for n in FIRST_NAMES | SURNAMES
+    n.casefold().translate(UMLAUTS) for n in FIRST_NAMES | SURNAMES
 }
 
 
@@ -52,7 +51,9 @@ _HONORIFICS = {
     "familie",
     "fam",
 }
-_FIRST = {n.casefold() for n in FIRST_NAMES} | {n.casefold().translate(_FOLD) for n in FIRST_NAMES}
+_FIRST = {n.casefold() for n in FIRST_NAMES} | {
+    n.casefold().translate(UMLAUTS) for n in FIRST_NAMES
+}
 
 
 def is_name_token(token: str, previous: str = "") -> bool:
