@@ -9,7 +9,9 @@
   our word and does not count as the customer's.
 - **Template boilerplate**: a phrase whose mentions sit mostly in the first or last line of
   the documents of one source, where the same phrase opens or closes a large share of them
-  ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg"), or in sentences
+  ("Notiz Kunde … – Gesprächsnotiz Vertrieb", "Beste Grüße aus Hamburg"); or at the very
+  start of notes whose first word opens many of that source's notes (a note type: "Anfrage
+  per Telefon, Rückruf.", "Anfrage über Website, …", "Angebot verschickt"); or in sentences
   that give contact details ("Für Rückfragen erreichen Sie mich unter [TELEFON]").
 - **Head words**: a one-word candidate that is common in everyday language ("Software",
   "Termin", "Büro") or the head of a longer candidate ("CRM" in "CRM für Handwerker"
@@ -49,6 +51,10 @@ TEMPLATE_DOC_SHARE = 0.3
 TEMPLATE_MIN_DOCS = 3
 EDGE_WORDS = 12
 TEMPLATE_SHARE = 0.5
+# Note type: a first word that opens at least this share of one source's documents, and at
+# least OPENER_MIN_DOCS of them ("Anfrage …", "Demo …", "WV …" in a CRM export).
+OPENER_SHARE = 0.05
+OPENER_MIN_DOCS = 5
 # Head word: one surface word, everyday at least this common, or inside this many longer
 # candidates (the longer phrase is the search keyword, the word names its topic).
 HEAD_ZIPF = 4.0
@@ -264,31 +270,56 @@ def count_roles(
                         out.contact[key] += contact
         out.rep_docs.update(seen_rep)
         lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
-        if len(lines) >= 2:
-            edges[doc.source].append((lang, [lines[0], lines[-1]]))
+        if lines:
+            ours_first = doc.segments[0].role != "customer"
+            edges[doc.source].append((lang, lines, ours_first))
     _count_edges(edges, wanted, lemmas_in, out)
     return out
 
 
 def _count_edges(by_source, wanted, lemmas_in, out: RoleCounts) -> None:
-    """Mentions in first and last lines shared by many documents of one source.
+    """Mentions at the edges of many documents of one source: template lines, note types.
 
-    ``by_source``: source -> (language, [first line, last line]) of each document of several
-    lines (a one-line CRM note is all body, it has no opening or closing line).
+    ``by_source``: source -> (language, non-empty lines, written by our side first) of each
+    document. Only documents of several lines have an opening and a closing line (a one-line
+    CRM note is all body), but any note of ours may open with its type.
     """
     for docs in by_source.values():
+        edge_keys: list[list[str]] = [[] for _ in docs]
         for end in (0, -1):
-            found_in = []
+            found_in: dict[int, list[str]] = {}
             shared: Counter = Counter()
-            for lang, lines in docs:
+            for i, (lang, lines, _) in enumerate(docs):
+                if len(lines) < 2:
+                    continue
                 words = _lemma_words(lines[end], canonical_lang(lang))
                 edge = words[:EDGE_WORDS] if end == 0 else words[-EDGE_WORDS:]
-                found = list(_windows(edge, wanted[lang], lemmas_in[lang]))
-                found_in.append(found)
-                shared.update(set(found))
-            need = max(TEMPLATE_MIN_DOCS, TEMPLATE_DOC_SHARE * len(docs))
-            for found in found_in:
-                out.edge.update(k for k in found if shared[k] >= need)
+                found_in[i] = list(_windows(edge, wanted[lang], lemmas_in[lang]))
+                shared.update(set(found_in[i]))
+            need = max(TEMPLATE_MIN_DOCS, TEMPLATE_DOC_SHARE * len(found_in))
+            for i, found in found_in.items():
+                edge_keys[i].extend(k for k in found if shared[k] >= need)
+        _note_types(docs, wanted, lemmas_in, edge_keys)
+        for keys in edge_keys:
+            out.edge.update(keys)
+
+
+def _note_types(docs, wanted, lemmas_in, edge_keys: list[list[str]]) -> None:
+    """Add the phrases that start a note of ours whose first word opens many of the source's.
+
+    The type is the note's very first word ("Anfrage per Telefon, …"), not its first content
+    word: "Die Bahn ist zu spät" does not open with a type.
+    """
+    firsts = []
+    for lang, lines, ours in docs:
+        words = _lemma_words(lines[0], canonical_lang(lang))[:MAX_WINDOW]
+        firsts.append(words if ours and words and words[0][1] == 0 else [])
+    openers = Counter(words[0][0][0] for words in firsts if words)
+    need = max(OPENER_MIN_DOCS, OPENER_SHARE * len(docs))
+    for i, ((lang, _, _), words) in enumerate(zip(docs, firsts, strict=True)):
+        if words and openers[words[0][0][0]] >= need:
+            opening = _windows(words, wanted[lang], lemmas_in[lang], first_only=True)
+            edge_keys[i].extend(k for k in opening if k not in edge_keys[i])
 
 
 def _lemma_sequence(text: str, lang: str) -> list[str]:
@@ -314,10 +345,12 @@ def _windows(
     words: list[tuple[tuple[str, ...], int]],
     wanted: dict[tuple[str, ...], str],
     lemmas: set[str],
+    first_only: bool = False,
 ) -> Iterable[str]:
     """Keys of the runs of up to MAX_WINDOW lemmas that are a candidate's: a run may start
     inside a compound ("Arbeitszeiterfassung" holds "Zeiterfassung") but ends at a word's
-    end, and no more than MAX_GAP words lie between two of its words."""
+    end, and no more than MAX_GAP words lie between two of its words. ``first_only``: the
+    runs that start at the first lemma."""
     seq: list[str] = []
     ends: list[bool] = []  # lemma i ends its word
     joins: list[bool] = []  # lemma i may follow lemma i - 1 in one run
@@ -327,7 +360,7 @@ def _windows(
             ends.append(k == len(parts) - 1)
             joins.append(k > 0 or skipped <= MAX_GAP)
     n = len(seq)
-    for i in range(n):
+    for i in range(min(n, 1) if first_only else n):
         if seq[i] not in lemmas:
             continue
         for j in range(i + 1, min(n, i + MAX_WINDOW) + 1):

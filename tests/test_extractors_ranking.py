@@ -244,3 +244,26 @@ def test_contact_placeholders_are_the_redaction_placeholders() -> None:
     from kundensprache.ingest.redact import PLACEHOLDERS
 
     assert set(CONTACT_PLACEHOLDERS) <= set(PLACEHOLDERS)
+
+
+def test_phrases_opening_notes_of_a_frequent_note_type_are_template() -> None:
+    """One-line CRM notes that start with their type ("Anfrage per …") have no template line,
+    yet the phrase after the type is the form's, not a need; the rest of a note is body."""
+    channels = ["Telefon", "Mail", "Website", "Messe", "Partner", "Telefon", "Mail"]
+    notes = [f"Anfrage per {c}, Rückruf. Lagerverwaltung gewünscht." for c in channels]
+    docs = [
+        Document(f"n{i}", "crm", "crm.csv", f"acc{i}", date(2026, 10, 1 + i), "de", [seg])
+        for i, seg in enumerate(Segment("unknown", text) for text in notes)
+    ]
+    customer = [("customer", "Ich krieg Anfragen per Telefon und die Lagerverwaltung hakt.")]
+    docs.append(_seg_doc("k", "acck", 20, customer))
+    wanted = [("de", key(p), p) for p in ("Anfrage per Telefon", "Lagerverwaltung")]
+    roles = count_roles(docs, wanted)
+    assert roles.template(key("Anfrage per Telefon"))  # 2 of its 3 mentions open a note
+    assert not roles.template(key("Lagerverwaltung"))  # said in the notes' body
+    # four notes of one type are too few to call it a type
+    roles = count_roles(docs[:4] + docs[-1:], wanted)
+    assert not roles.template(key("Anfrage per Telefon"))
+    # customers' own texts have no note type, however alike they start
+    said = [_seg_doc(f"c{i}", f"acc{i}", 1 + i, [("customer", n)]) for i, n in enumerate(notes)]
+    assert not count_roles(said, wanted).template(key("Anfrage per Telefon"))
