@@ -5,7 +5,8 @@
 
 Quality (gold intents, no k given to us): banking77 test (English; also 10 and 30 of its
 intents, and all 77 with only 10 or 20 phrases each: does the number of topics follow the
-data?) and xSID (German, plus its parallel English text as a control), each with both bundled
+data?), CLINC150's validation split (150 intents, shipped in benchmarks/data) alone and with
+banking77 (227 intents), and xSID (German, plus its parallel English text as a control), each with both bundled
 encoders:
   - ours: `clustering.cluster_texts`, the code behind `kundensprache cluster` (outlier group
     counted as one cluster, as a user sees it),
@@ -72,10 +73,11 @@ def scores(gold, pred) -> tuple[str, str]:
     )
 
 
-def load_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
+def load_sets(data: Path, clinc: Path | None = None) -> list[tuple[str, list[str], list[str]]]:
     banking = pd.read_csv(data / "banking77" / "test.csv")
     xsid = pd.read_csv(data / "xsid_de" / "xsid07_de_valid.csv")
     return [
+        *(clinc_sets(clinc, banking) if clinc else []),
         ("banking77 test (en)", banking.text.tolist(), banking.category.tolist()),
         *banking_subsets(banking),
         ("xSID (de)", xsid.text_de.tolist(), xsid.intent.tolist()),
@@ -85,6 +87,20 @@ def load_sets(data: Path) -> list[tuple[str, list[str], list[str]]]:
             "banking77 test + xSID English (en)",
             banking.text.tolist() + xsid.text_en.tolist(),
             banking.category.tolist() + [f"xsid:{i}" for i in xsid.intent],
+        ),
+    ]
+
+
+def clinc_sets(path: Path, banking: pd.DataFrame) -> list[tuple[str, list[str], list[str]]]:
+    """Far more intents than banking77: CLINC150 (``text<TAB>intent`` lines, e.g. its
+    validation split, 150 intents x 20) alone and together with banking77 test (227)."""
+    clinc = pd.read_csv(path, sep="\t", names=["text", "intent"], quoting=3, dtype=str)
+    return [
+        ("CLINC150 (en)", clinc.text.tolist(), clinc.intent.tolist()),
+        (
+            "CLINC150 + banking77 test (en)",
+            clinc.text.tolist() + banking.text.tolist(),
+            [f"clinc:{i}" for i in clinc.intent] + banking.category.tolist(),
         ),
     ]
 
@@ -113,12 +129,20 @@ def bertopic_labels(texts: list[str], emb: np.ndarray) -> list[int]:
     return list(topics)
 
 
-def quality(data: Path, with_bertopic: bool) -> list[dict]:
+def quality(
+    data: Path,
+    with_bertopic: bool,
+    clinc: Path | None = None,
+    only: str = "",
+    encoders: tuple[str, ...] = ENCODERS,
+) -> list[dict]:
     rows = []
-    for name, texts, gold in load_sets(data):
+    for name, texts, gold in load_sets(data, clinc):
+        if only and only not in name:
+            continue
         k = len(set(gold))
         label = f"{name} ({len(texts)}, {k})"
-        for spec in ENCODERS:
+        for spec in encoders:
             emb = embed_texts(texts, load_encoder(spec))
             start = time.perf_counter()
             ours = cluster_texts(texts, emb)
@@ -349,6 +373,15 @@ def main() -> None:
     )
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument(
+        "--clinc",
+        type=Path,
+        default=ROOT / "benchmarks" / "data" / "clinc150_val.tsv",
+        help="CLINC150 as text<TAB>intent lines (default: its validation split, shipped)",
+    )
+    parser.add_argument("--only", default="", help="quality sets whose name contains this")
+    parser.add_argument("--encoders", default=",".join(ENCODERS), help="comma-separated")
+    parser.add_argument("--no-stability", action="store_true")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -360,8 +393,10 @@ def main() -> None:
     for needed in ("banking77/test.csv", "banking77/train.csv", "xsid_de/xsid07_de_valid.csv"):
         if not (args.data / needed).is_file():
             raise SystemExit(f"{args.data / needed}: not found (give --data DIR)")
-    rows = quality(args.data, not args.no_bertopic)
-    rows += stability(args.data)
+    encoders = tuple(e for e in args.encoders.split(",") if e)
+    rows = quality(args.data, not args.no_bertopic, args.clinc, args.only, encoders)
+    if not args.no_stability:
+        rows += stability(args.data)
     if not args.no_scale:
         rows += scale(args.data, [int(s) for s in args.scale.split(",") if s.strip()])
     print(markdown(rows))
