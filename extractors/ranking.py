@@ -270,9 +270,9 @@ def count_roles(
                         out.contact[key] += contact
         out.rep_docs.update(seen_rep)
         lines = [line for s in doc.segments for line in s.text.splitlines() if line.strip()]
-        if lines:
+        if lines:  # only the edges are kept: a large month holds no second copy of its text
             ours_first = doc.segments[0].role != "customer"
-            edges[doc.source].append((lang, lines, ours_first))
+            edges[doc.source].append((lang, lines[0], lines[-1], len(lines) > 1, ours_first))
     _count_edges(edges, wanted, lemmas_in, out)
     return out
 
@@ -280,19 +280,20 @@ def count_roles(
 def _count_edges(by_source, wanted, lemmas_in, out: RoleCounts) -> None:
     """Mentions at the edges of many documents of one source: template lines, note types.
 
-    ``by_source``: source -> (language, non-empty lines, written by our side first) of each
-    document. Only documents of several lines have an opening and a closing line (a one-line
-    CRM note is all body), but any note of ours may open with its type.
+    ``by_source``: source -> (language, first line, last line, several lines?, written by our
+    side first?) of each document. Only documents of several lines have an opening and a
+    closing line (a one-line CRM note is all body), but any note of ours may open with its
+    type.
     """
     for docs in by_source.values():
         edge_keys: list[list[str]] = [[] for _ in docs]
         for end in (0, -1):
             found_in: dict[int, list[str]] = {}
             shared: Counter = Counter()
-            for i, (lang, lines, _) in enumerate(docs):
-                if len(lines) < 2:
+            for i, (lang, first, last, several, _) in enumerate(docs):
+                if not several:
                     continue
-                words = _lemma_words(lines[end], canonical_lang(lang))
+                words = _lemma_words(first if end == 0 else last, canonical_lang(lang))
                 edge = words[:EDGE_WORDS] if end == 0 else words[-EDGE_WORDS:]
                 found_in[i] = list(_windows(edge, wanted[lang], lemmas_in[lang]))
                 shared.update(set(found_in[i]))
@@ -311,12 +312,12 @@ def _note_types(docs, wanted, lemmas_in, edge_keys: list[list[str]]) -> None:
     word: "Die Bahn ist zu spät" does not open with a type.
     """
     firsts = []
-    for lang, lines, ours in docs:
-        words = _lemma_words(lines[0], canonical_lang(lang))[:MAX_WINDOW]
+    for lang, first, _, _, ours in docs:
+        words = _lemma_words(first, canonical_lang(lang))[:MAX_WINDOW]
         firsts.append(words if ours and words and words[0][1] == 0 else [])
     openers = Counter(words[0][0][0] for words in firsts if words)
     need = max(OPENER_MIN_DOCS, OPENER_SHARE * len(docs))
-    for i, ((lang, _, _), words) in enumerate(zip(docs, firsts, strict=True)):
+    for i, ((lang, *_), words) in enumerate(zip(docs, firsts, strict=True)):
         if words and openers[words[0][0][0]] >= need:
             opening = _windows(words, wanted[lang], lemmas_in[lang], first_only=True)
             edge_keys[i].extend(k for k in opening if k not in edge_keys[i])
