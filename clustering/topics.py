@@ -104,7 +104,7 @@ def _label(texts: list[str], idx: np.ndarray, sims: np.ndarray, weights: np.ndar
     phrase one rep wrote once names no topic): near-best similarity to the centroid, then
     most used, then shortest, then alphabetical (deterministic). No such multi-word member:
     the same among the one-word ones."""
-    heaviest = max(weights[idx[k]] for k in range(len(idx)))
+    heaviest = weights[idx].max()
     fit = [k for k in range(len(idx)) if weights[idx[k]] >= LABEL_MIN_WEIGHT * heaviest]
     pool = [k for k in fit if len(texts[idx[k]].split()) > 1] or fit
     best = max(sims[k] for k in pool)

@@ -31,7 +31,7 @@ from kundensprache.extractors.ranking import ours_factor
 from kundensprache.extractors.records import settings_fingerprint, unpack
 from kundensprache.extractors.vocabulary import DocInfo, aggregate
 from kundensprache.ingest.language import detect_language
-from kundensprache.ingest.name_gate import mask_row, mask_seen_names, publishable, seen_names
+from kundensprache.ingest.name_gate import mask_row, mask_seen_names, publishable
 from kundensprache.ingest.redact import redact
 from kundensprache.matching.candidates import (
     Candidate,
@@ -373,9 +373,9 @@ def render_outputs(
 ) -> dict[str, str | bytes]:
     """File name -> content for the month's output folder; records the month's topic figures
     for the report's history. Last privacy gate: no candidate that is a person's name."""
-    seen = seen_names(config.store_url)  # names redaction found anywhere in the corpus
-    candidates = publishable(candidates, seen)
     with Store(config.store_url) as store:
+        seen = store.person_name_keys()  # names redaction found anywhere in the corpus
+        candidates = publishable(candidates, seen)
         cand_rows = [mask_row(c.row(), seen) for c in candidates]
         clusters = cluster_rows(
             candidates, topics.query_topics, queries, topics.labels, vocabulary.doc_accounts

@@ -162,7 +162,7 @@ def find_person_names(text: str) -> set[str]:
     for match in _WORD.finditer(text):
         word = match[0]
         own = word in FIRST_NAMES
-        if not own and (word not in extended or _ordinary(word)):  # zipf only for these
+        if not own and (word not in extended or ordinary(word)):  # zipf only for these
             continue
         # match at a position, never slice the rest: a slice per name would be quadratic
         particle = _PARTICLE.match(text, match.end())
@@ -198,16 +198,14 @@ def _extended_first() -> frozenset[str]:
 def _is_listed_surname(word: str) -> bool:
     """One of our surnames, or a maintained-list surname that is no ordinary word."""
     _, last = maintained_names()
-    return word in SURNAMES or (word in last and not _ordinary(word))
+    return word in SURNAMES or (word in last and not ordinary(word))
 
 
 def _is_surname_like(word: str) -> bool:
     """One of our surnames ("Müller", "Koch"), a maintained-list surname that is no ordinary
     word ("Vallejo", not "Street" or "Garten"), or any word rare as an ordinary word."""
     _, last = maintained_names()
-    if word in SURNAMES:
-        return True
-    return not _ordinary(word) if word in last else rare(word.casefold(), RARE)
+    return _is_listed_surname(word) or (word not in last and rare(word.casefold(), RARE))
 
 
 _ORDINARY = 4.0  # zipf: "Lager", "Rose", "Winter", "Street" and "Company" are above
@@ -221,15 +219,11 @@ def zipf(word: str) -> float:
     return max(zipf_frequency(word, "de"), zipf_frequency(word, "en"))
 
 
-def _ordinary(word: str) -> bool:
-    return zipf(word.casefold()) >= _ORDINARY
-
-
 def rare(word: str, threshold: float = 3.0) -> bool:
     """Rare as an ordinary German or English word (zipf below ``threshold``)."""
     return zipf(word) < threshold
 
 
 def ordinary(word: str) -> bool:
-    """An ordinary German or English word (\"Lager\", \"Rose\", \"Winter\")."""
-    return _ordinary(word)
+    """An ordinary German or English word ("Lager", "Rose", "Winter")."""
+    return zipf(word.casefold()) >= _ORDINARY

@@ -58,17 +58,11 @@ class Extractions:
             query = query.where(documents.c.date <= until)
         return query
 
-    def stale(
-        self, fingerprint: str, since: date | None = None, until: date | None = None
-    ) -> list[tuple[str, str]]:
-        """(doc_id, content hash) of the window's documents without a current record."""
-        return self.scan(fingerprint, since, until)[0]
-
     def scan(
         self, fingerprint: str, since: date | None = None, until: date | None = None
     ) -> tuple[list[tuple[str, str]], str]:
-        """The window's stale documents (see :meth:`stale`), and a key of everything the
-        month's aggregation reads of the window: each document's id, metadata and content
+        """(doc_id, content hash) of the window's documents without a current record, and a
+        key of everything the month's aggregation reads of the window: each document's id, metadata and content
         hash, and the settings' fingerprint. Equal keys, equal stored records."""
         query = self._window(
             select(

@@ -109,7 +109,7 @@ uploads = Table(
 )
 
 # Keyed hashes of the words of person names that redaction found (never the names): the
-# output gate's memory of who was a person anywhere in the corpus (ingest/person_names.py).
+# output gate's memory of who was a person anywhere in the corpus (ingest/name_gate.py).
 person_name_keys = Table(
     "person_name_keys",
     metadata,
