@@ -69,6 +69,10 @@ def test_list_names_that_are_ordinary_words_leave_business_text_alone(text):
         ("winter reifen", False),
         ("kanalkataster", False),
         ("datev schnittstelle", False),
+        ("Susanna", True),  # a listed first name alone, spelt as a name (a review's waiter)
+        ("EDI", False),  # a listed first name ("Edi"), but an acronym here
+        ("Döner", False),  # listed too, but an ordinary word
+        ("Wirt", False),
     ],
 )
 def test_the_gate_knows_the_maintained_names(keyword, is_name):

@@ -56,6 +56,8 @@ def looks_like_person_name(keyword: str, seen: frozenset[str] = frozenset()) -> 
         word = words[0]
         if word in _FOLDED_FIRST:
             return True
+        if word in first_names and _spelt_as_name(keyword) and rare(word, FIRST_NAME_RARE):
+            return True  # "Susanna" (the waiter of a review); not "EDI", "Döner", "Wirt"
         return (word in first_names or word in surnames) and rare(word, RARE)
     first, last = words[0], words[-1]
     is_first = first in _FOLDED_ANY_FIRST or (first in first_names and not ordinary(first))
@@ -63,6 +65,16 @@ def looks_like_person_name(keyword: str, seen: frozenset[str] = frozenset()) -> 
     if is_first and is_last:
         return True
     return all(rare(w, 2.5) and w.isalpha() for w in words)
+
+
+# A listed first name alone, capitalised like a name, is one below this zipf (as a word).
+FIRST_NAME_RARE = 3.5
+
+
+def _spelt_as_name(word: str) -> bool:
+    """Capitalised, the rest lower case: "Susanna", not "EDI" or "susanna"."""
+    word = word.strip()
+    return word[:1].isupper() and word[1:].islower()
 
 
 _KEY = b"kundensprache-person-name-v1"
