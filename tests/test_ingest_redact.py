@@ -100,9 +100,18 @@ def test_business_text_is_not_redacted(text):
 
 def test_known_names_are_redacted_whole_word_and_in_parts():
     out = redact(
-        "Anna Schmidt sagt, Schmidt und Anna kommen; Annas Idee, Schmidtke", ["Anna Schmidt"]
+        "Anna Schmidt sagt, Schmidt und Anna kommen; in Annaberg, Schmidtke", ["Anna Schmidt"]
     )
-    assert out == "[NAME] sagt, [NAME] und [NAME] kommen; Annas Idee, Schmidtke"
+    assert out == "[NAME] sagt, [NAME] und [NAME] kommen; in Annaberg, Schmidtke"
+
+
+def test_a_first_name_only_the_maintained_list_knows_is_redacted_alone_when_rare():
+    assert redact("Unsere Bedienung, Susanna, war sehr freundlich.") == (
+        "Unsere Bedienung, [NAME], war sehr freundlich."
+    )
+    assert redact("Annas Idee war gut.") == "[NAME] Idee war gut."  # listed as a name too
+    # listed as first names as well, but ordinary words
+    assert redact("Der Wirt brachte Döner und Pommes.") == "Der Wirt brachte Döner und Pommes."
 
 
 def test_name_list_tolerates_titles_and_comma_order():

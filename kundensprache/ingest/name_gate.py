@@ -23,6 +23,7 @@ from kundensprache.ingest.name_lists import UMLAUTS, folded_names
 from kundensprache.ingest.person_names import (
     AMBIGUOUS,
     FIRST_NAMES,
+    LONE_FIRST_RARE,
     RARE,
     SURNAMES,
     ordinary,
@@ -56,7 +57,7 @@ def looks_like_person_name(keyword: str, seen: frozenset[str] = frozenset()) -> 
         word = words[0]
         if word in _FOLDED_FIRST:
             return True
-        if word in first_names and _spelt_as_name(keyword) and rare(word, FIRST_NAME_RARE):
+        if word in first_names and _spelt_as_name(keyword) and rare(word, LONE_FIRST_RARE):
             return True  # "Susanna" (the waiter of a review); not "EDI", "Döner", "Wirt"
         return (word in first_names or word in surnames) and rare(word, RARE)
     first, last = words[0], words[-1]
@@ -65,10 +66,6 @@ def looks_like_person_name(keyword: str, seen: frozenset[str] = frozenset()) -> 
     if is_first and is_last:
         return True
     return all(rare(w, 2.5) and w.isalpha() for w in words)
-
-
-# A listed first name alone, capitalised like a name, is one below this zipf (as a word).
-FIRST_NAME_RARE = 3.5
 
 
 def _spelt_as_name(word: str) -> bool:

@@ -155,8 +155,10 @@ def find_person_names(text: str) -> set[str]:
     """Person names in ``text``: "First Last" pairs and unambiguous standalone first names.
 
     Our own list of common first names counts as above; a first name only the maintained
-    list knows (name_lists.py: "Viviana", "Siobhan", "Dragan") counts only when it is no
-    ordinary word and a surname-like word follows ("Viviana Vallejo")."""
+    list knows (name_lists.py: "Viviana", "Siobhan", "Dragan") counts when it is no ordinary
+    word and a surname-like word follows ("Viviana Vallejo"), or alone when it is rare as a
+    word (below LONE_FIRST_RARE: "Bedienung, Susanna, war …"; not "Döner" or "Wirt", which
+    are listed too)."""
     found: set[str] = set()
     extended = _extended_first()
     for match in _WORD.finditer(text):
@@ -180,6 +182,8 @@ def find_person_names(text: str) -> set[str]:
         if named:
             found.add(f"{word}{text[match.end() : offset]} {after[1]}")
         elif own and word not in AMBIGUOUS:
+            found.add(word)
+        elif not own and rare(word.casefold(), LONE_FIRST_RARE):
             found.add(word)
     for match in _ROLE_NAME.finditer(text):
         if match[1] not in _NOT_SURNAME:
@@ -210,6 +214,9 @@ def _is_surname_like(word: str) -> bool:
 
 _ORDINARY = 4.0  # zipf: "Lager", "Rose", "Winter", "Street" and "Company" are above
 RARE = 3.0
+# A first name only the maintained list knows counts alone below this zipf ("Susanna" 3.2,
+# "Yassin" 2.5; "Döner" 3.8 and "Wirt" 3.9 are listed as first names too).
+LONE_FIRST_RARE = 3.5
 
 
 @lru_cache(maxsize=65536)
